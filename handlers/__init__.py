@@ -1,0 +1,40 @@
+"""Handlers: one chat event in, one domain call and one answer out."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from handlers.events import ChatEvent
+from handlers.turn import BotSettings, Turn
+from models import events as event_store
+from models.base import utcnow
+from models.db import Database
+
+log = logging.getLogger("meetbot.handlers")
+
+
+def process_event(db: Database, event_id: int, settings: BotSettings, *, now: datetime | None = None) -> str | None:
+    """Handle one recorded event exactly once; return the route that took it, if any.
+
+    The claim, the domain changes and the outbox rows commit together. If the handler raises,
+    all of that rolls back and the event is marked failed (kept for inspection, never retried
+    in a loop: a bug would fail again the same way).
+    """
+    from handlers.routes import router  # the routes import the domain; keep start-up light
+
+    now = now or utcnow()
+    try:
+        with db.transaction() as session:
+            row = event_store.claim_event(session, event_id, now=now)
+            if row is None:
+                return None  # another worker has it, or had it
+            turn = Turn(session=session, event=ChatEvent.from_row(row), now=now, settings=settings)
+            route = router.dispatch(turn)
+            turn.finish()
+            return route
+    except Exception as exc:
+        log.exception("event %s failed", event_id)
+        with db.transaction() as session:
+            event_store.mark_event_failed(session, event_id, f"{type(exc).__name__}: {exc}", now=now)
+        return "failed"

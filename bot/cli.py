@@ -1,0 +1,219 @@
+"""The `meetbot` command line."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+import click
+
+from bot.config import BadSetting, MissingSetting, Settings
+
+DEV_STATE = Path(".meetbot") / "dev.json"
+
+
+class Context:
+    def __init__(self) -> None:
+        self._settings: Settings | None = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = Settings.from_env()
+        return self._settings
+
+    def database(self):
+        from models.db import Database
+
+        return Database(self.settings.database_url)
+
+
+pass_ctx = click.make_pass_decorator(Context, ensure=True)
+
+
+def _fail(message: str) -> None:
+    click.echo(f"meetbot: {message}", err=True)
+    sys.exit(2)
+
+
+class FriendlyGroup(click.Group):
+    """Turns configuration problems into one line instead of a traceback."""
+
+    def invoke(self, ctx):
+        from models.schema import SchemaOutOfDate
+
+        try:
+            return super().invoke(ctx)
+        except (MissingSetting, BadSetting, SchemaOutOfDate) as exc:
+            _fail(str(exc))
+
+
+def _logging(verbose: bool = False) -> None:
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def parse_now(value: str | None) -> datetime | None:
+    """ISO 8601; a time without an offset is read in UTC."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not an ISO 8601 time such as 2026-08-14T17:00:00+07:00")
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+@click.group(cls=FriendlyGroup)
+def main() -> None:
+    """meetbot: a LINE bot that coordinates meetings for community-finance networks."""
+
+
+# -- database -----------------------------------------------------------------------------------
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+@pass_ctx
+def db_upgrade(ctx: Context) -> None:
+    """Create or update the schema to the latest version (SQLite or PostgreSQL)."""
+    from models.schema import schema_state, upgrade
+
+    database = ctx.database()
+    upgrade(database)
+    click.echo(f"database schema at {schema_state(database)['revision']} ({database.engine.dialect.name})")
+
+
+@db.command("status")
+@pass_ctx
+def db_status(ctx: Context) -> None:
+    """Show the schema version and whether it is current."""
+    from models.schema import schema_state
+
+    state = schema_state(ctx.database())
+    click.echo(f"revision {state['revision'] or '(empty)'}, code needs {state['head']}: "
+               f"{'current' if state['current'] else 'run meetbot db upgrade'}")
+
+
+# -- clock --------------------------------------------------------------------------------------
+
+
+def _clock_context(settings: Settings, database=None):
+    from bot import build_services
+    from scheduler.jobs import ClockContext
+
+    services = build_services(settings, background_delivery=False, db=database)
+    return ClockContext(db=services.db, sender=services.sender, bot_settings=services.bot_settings)
+
+
+@main.command()
+@click.option("--tick-seconds", type=float, default=None, help="Seconds between passes (default 2, or MEETBOT_TICK_SECONDS).")
+@click.option("--lease-seconds", type=float, default=None, help="How long the clock lease lasts without renewal (default 15).")
+@pass_ctx
+def clock(ctx: Context, tick_seconds: float | None, lease_seconds: float | None) -> None:
+    """Run the single clock: relays the outbox and fires reminders. Run exactly one (a second waits as standby)."""
+    from models.schema import require_current
+    from scheduler.clock import Clock
+
+    _logging()
+    settings = ctx.settings
+    context = _clock_context(settings)
+    require_current(context.db)
+    Clock(context, timezone=settings.timezone, tick_seconds=tick_seconds or settings.tick_seconds,
+          lease_seconds=lease_seconds).run_forever()
+
+
+@main.command()
+@click.option("--now", "now_text", default=None, help="Run as if at this ISO 8601 time (default: now).")
+@pass_ctx
+def tick(ctx: Context, now_text: str | None) -> None:
+    """Run one pass of every clock job, then exit (for cron hosts, operators and tests)."""
+    from models.base import utcnow
+    from models.schema import require_current
+    from scheduler.jobs import run_pass
+
+    _logging()
+    context = _clock_context(ctx.settings)
+    require_current(context.db)
+    now = parse_now(now_text) or utcnow()
+    results = run_pass(context, now)
+    context.sender.close()
+    click.echo(json.dumps({"now": now.isoformat(), **results}, ensure_ascii=False, default=str))
+
+
+# -- outbox -------------------------------------------------------------------------------------
+
+
+@main.command("outbox")
+@click.option("--dead", is_flag=True, help="List dead and uncertain messages with their errors.")
+@click.option("--limit", default=50, show_default=True)
+@pass_ctx
+def outbox_command(ctx: Context, dead: bool, limit: int) -> None:
+    """Show pending and dead message counts; --dead lists the dead ones."""
+    from models import outbox
+
+    with ctx.database().reading() as session:
+        counts = outbox.counts(session)
+        rows = outbox.dead_rows(session, limit) if dead else []
+    pending = counts.get(outbox.Status.PENDING, 0) + counts.get(outbox.Status.SENDING, 0)
+    click.echo(f"pending {pending}, sent {counts.get(outbox.Status.SENT, 0)}, "
+               f"dead {counts.get(outbox.Status.DEAD, 0)}, uncertain {counts.get(outbox.Status.UNCERTAIN, 0)}, "
+               f"held {counts.get(outbox.Status.HELD, 0)}")
+    for row in rows:
+        target = row.to or f"{len(row.recipients or [])} users"
+        when = (row.finished_at or row.created_at).isoformat(timespec="seconds")
+        click.echo(f"#{row.id} {row.status} {row.kind} to {target} at {when} "
+                   f"after {row.attempts} attempt(s): {row.last_status or '-'} {row.last_error or ''}")
+
+
+# -- development --------------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--port", default=8000, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@pass_ctx
+def serve(ctx: Context, port: int, host: str) -> None:
+    """Development: the web app and the clock in one process. Without LINE credentials it starts
+    a fake LINE platform alongside, so `meetbot say` can talk to the bot."""
+    from bot import build_services, create_app
+    from models.db import Database
+    from models.schema import upgrade
+    from scheduler.clock import Clock
+    from scheduler.jobs import ClockContext
+
+    _logging()
+    settings = ctx.settings
+    fake = None
+    if not settings.line_channel_secret and not settings.line_channel_access_token:
+        from bot.fakeline import FakeLine
+
+        fake = FakeLine().start()
+        settings = settings.with_(line_channel_secret="dev-secret", line_channel_access_token="dev-token",
+                                  line_api_base_url=fake.url, line_data_api_base_url=fake.url)
+        click.echo(f"No LINE credentials set: using a fake LINE platform at {fake.url}")
+    database = Database(settings.database_url)
+    upgrade(database)
+    services = build_services(settings, db=database)
+    app = create_app(settings, services=services)
+    Clock(ClockContext(db=database, sender=services.sender, bot_settings=services.bot_settings),
+          timezone=settings.timezone, tick_seconds=settings.tick_seconds).start_in_background()
+    bot_url = f"http://{host}:{port}"
+    if fake is not None:
+        DEV_STATE.parent.mkdir(exist_ok=True)
+        DEV_STATE.write_text(json.dumps({"bot_url": bot_url, "fake_url": fake.url,
+                                         "channel_secret": settings.line_channel_secret}))
+        click.echo(f"meetbot is listening at {bot_url}/callback. In another terminal try:\n"
+                   f"    .venv/bin/meetbot say สวัสดี")
+    app.run(host=host, port=port, threaded=True, use_reloader=False)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,236 @@
+"""The sender: delivers outbox rows through the LINE client and records what happened.
+
+Used by the web process right after a webhook commits (so a reply goes out within a second) and
+by the clock for everything else (retries after backoff, reminders, rows a dead process left
+behind). Both claim rows with a lease, so they never send the same row at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import uuid
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Callable
+
+from bot.line_client import LineClient, Outcome, Result
+from models import outbox
+from models.base import utcnow
+from models.db import Database
+from models.outbox import Kind, OutboxMessage, Status
+
+log = logging.getLogger("meetbot.delivery")
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    retried: int = 0
+    dead: int = 0
+    uncertain: int = 0
+    lost_claims: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def add(self, other: "DeliveryReport") -> None:
+        self.sent += other.sent
+        self.retried += other.retried
+        self.dead += other.dead
+        self.uncertain += other.uncertain
+        self.lost_claims += other.lost_claims
+        self.errors.extend(other.errors)
+
+    @property
+    def handled(self) -> int:
+        return self.sent + self.retried + self.dead + self.uncertain
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+class Sender:
+    """Claims due outbox rows and sends them, several LINE calls at a time."""
+
+    def __init__(self, db: Database, line: LineClient, *, concurrency: int = 32,
+                 lease: timedelta = outbox.DEFAULT_LEASE, clock: Callable[[], datetime] = utcnow):
+        self.db = db
+        self.line = line
+        self.concurrency = max(1, concurrency)
+        self.lease = lease
+        self.clock = clock
+        self.worker = worker_name()
+        self._pool: ThreadPoolExecutor | None = None
+        self._pool_pid: int | None = None
+
+    def _executor(self) -> ThreadPoolExecutor:
+        if self._pool is None or self._pool_pid != os.getpid():
+            self._pool = ThreadPoolExecutor(self.concurrency, thread_name_prefix="meetbot-send")
+            self._pool_pid = os.getpid()
+        return self._pool
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
+
+    def deliver_due(self, *, now: datetime | None = None, max_batches: int | None = None,
+                    ids: list[int] | None = None) -> DeliveryReport:
+        """Send everything due at `now` (default: the real time, re-read for every batch)."""
+        report = DeliveryReport()
+        batches = 0
+        while max_batches is None or batches < max_batches:
+            batch_now = now or self.clock()
+            with self.db.transaction() as session:
+                rows = outbox.claim_batch(session, worker=self.worker, now=batch_now,
+                                          limit=self.concurrency * 2, lease=self.lease, ids=ids)
+            if not rows:
+                break
+            batches += 1
+            report.add(self._send_batch(rows, now))
+        return report
+
+    def _send_batch(self, rows: list[OutboxMessage], now: datetime | None) -> DeliveryReport:
+        # Rows for the same chat go one after another, in the order they were written, so a
+        # reply and its follow-ups arrive in order; different chats go in parallel.
+        by_target: dict[str, list[OutboxMessage]] = defaultdict(list)
+        for row in rows:
+            by_target[row.to or f"multicast:{row.id}"].append(row)
+        futures = [self._executor().submit(self._send_in_order, group, now) for group in by_target.values()]
+        report = DeliveryReport()
+        for future in futures:
+            report.add(future.result())
+        return report
+
+    def _send_in_order(self, rows: list[OutboxMessage], now: datetime | None) -> DeliveryReport:
+        report = DeliveryReport()
+        for row in rows:
+            try:
+                report.add(self.deliver(row, now or self.clock()))
+            except Exception as exc:  # a bug must not stop the other rows; the lease brings it back
+                log.exception("delivering outbox row %s failed", row.id)
+                report.errors.append(f"{row.id}: {exc!r}")
+        return report
+
+    # -- one row -------------------------------------------------------------------------------
+
+    def deliver(self, row: OutboxMessage, now: datetime) -> DeliveryReport:
+        if row.kind == Kind.REPLY:
+            return self._deliver_reply(row, now)
+        return self._deliver_push(row, now)
+
+    def _deliver_reply(self, row: OutboxMessage, now: datetime) -> DeliveryReport:
+        fresh = row.reply_deadline is not None and now < row.reply_deadline
+        earlier_attempt = row.maybe_delivered
+        if not fresh:
+            if earlier_attempt:
+                return self._final(row, Status.UNCERTAIN, now, None,
+                                   "reply outcome unknown and its token is too old to retry; "
+                                   "not re-sent as a push, which could duplicate it")
+            # Never tried (or certainly not delivered): the token is too old, so push instead.
+            return self._deliver_push(row, now, converted=True)
+        outcome = self.line.reply(row.reply_token, row.messages)
+        if outcome.result == Result.OK:
+            return self._sent(row, now, Kind.REPLY, outcome)
+        if outcome.result == Result.TOKEN_REJECTED:
+            if earlier_attempt:
+                # A fresh token is refused only once used, and only we hold it: the earlier
+                # attempt (which timed out on our side) did arrive.
+                return self._sent(row, now, Kind.REPLY, outcome, note="delivered by an earlier attempt")
+            return self._deliver_push(row, now, converted=True)
+        if outcome.result == Result.RETRY:
+            return self._retry(row, now, outcome, maybe_delivered=earlier_attempt or outcome.maybe_delivered)
+        return self._final(row, Status.DEAD, now, outcome.status, outcome.error)
+
+    def _deliver_push(self, row: OutboxMessage, now: datetime, converted: bool = False) -> DeliveryReport:
+        if now - row.created_at > outbox.GIVE_UP_AFTER:
+            # The retry key stops protecting us after 24 hours: a retry then could duplicate.
+            return self._final(row, Status.DEAD, now, row.last_status,
+                               f"gave up after {row.attempts} attempts over 23 hours: {row.last_error or ''}")
+        if row.kind == Kind.MULTICAST:
+            outcome = self.line.multicast(row.recipients or [], row.messages, row.retry_key)
+        elif row.kind == Kind.BROADCAST:
+            outcome = self.line.broadcast(row.messages, row.retry_key)
+        else:
+            outcome = self.line.push(row.to, row.messages, row.retry_key)
+        sent_as = Kind.PUSH if converted else row.kind
+        if outcome.result == Result.OK:
+            return self._sent(row, now, sent_as, outcome, became_push=converted)
+        if outcome.result == Result.RETRY:
+            return self._retry(row, now, outcome, become_push=converted)
+        return self._final(row, Status.DEAD, now, outcome.status, outcome.error, became_push=converted)
+
+    # -- recording -----------------------------------------------------------------------------
+
+    def _sent(self, row, now, sent_as, outcome: Outcome, note=None, became_push=False) -> DeliveryReport:
+        with self.db.transaction() as session:
+            ok = outbox.record_sent(session, row.id, self.worker, now=now, sent_as=sent_as,
+                                    status=outcome.status, request_id=outcome.request_id,
+                                    note=note or (outcome.error or None), became_push=became_push)
+        return DeliveryReport(sent=1) if ok else DeliveryReport(lost_claims=1)
+
+    def _retry(self, row, now, outcome: Outcome, *, maybe_delivered=False, become_push=False) -> DeliveryReport:
+        with self.db.transaction() as session:
+            ok = outbox.record_retry(session, row.id, self.worker, now=now, attempts=row.attempts,
+                                     status=outcome.status, error=outcome.error,
+                                     maybe_delivered=maybe_delivered, become_push=become_push)
+        return DeliveryReport(retried=1) if ok else DeliveryReport(lost_claims=1)
+
+    def _final(self, row, final_status, now, status, error, became_push=False) -> DeliveryReport:
+        with self.db.transaction() as session:
+            ok = outbox.record_final(session, row.id, self.worker, final_status=final_status, now=now,
+                                     status=status, error=error, became_push=became_push)
+        if not ok:
+            return DeliveryReport(lost_claims=1)
+        log.warning("outbox row %s is %s: %s", row.id, final_status, error)
+        return DeliveryReport(dead=1) if final_status == Status.DEAD else DeliveryReport(uncertain=1)
+
+
+class DeliveryThread:
+    """Runs the sender in the background of a web worker, woken after each webhook commits.
+
+    The webhook never waits for LINE: it commits the outbox rows, pokes this thread and answers.
+    Started lazily in the process that uses it, because gunicorn forks workers after import.
+    """
+
+    def __init__(self, sender: Sender):
+        self.sender = sender
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._pid: int | None = None
+        self._lock = threading.Lock()
+        self._stopping = False
+        self.idle = threading.Event()
+        self.idle.set()
+
+    def poke(self) -> None:
+        with self._lock:
+            if self._thread is None or self._pid != os.getpid() or not self._thread.is_alive():
+                self._pid = os.getpid()
+                self._thread = threading.Thread(target=self._run, name="meetbot-delivery", daemon=True)
+                self._thread.start()
+        self.idle.clear()
+        self._wake.set()
+
+    def _run(self) -> None:
+        while not self._stopping:
+            self._wake.wait(timeout=5.0)
+            self._wake.clear()
+            if self._stopping:
+                break
+            try:
+                self.sender.deliver_due()
+            except Exception:
+                log.exception("background delivery pass failed; the clock will retry")
+            if not self._wake.is_set():
+                self.idle.set()
+
+    def stop(self) -> None:
+        self._stopping = True
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)

@@ -1,0 +1,202 @@
+"""The one place that talks to the LINE Messaging API, through line-bot-sdk v3.
+
+It turns every answer into an `Outcome` the sender can act on without knowing HTTP, and logs
+endpoint, status and `x-line-request-id` for each call (LINE keeps no logs for us). The SDK has no
+default timeout and urllib3 would retry POSTs on connection errors by itself; both are set here so
+that every retry is a decision of the outbox, with its retry key.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import urllib3
+from linebot.v3.messaging import (
+    ApiClient,
+    ApiException,
+    BroadcastRequest,
+    Configuration,
+    MessagingApi,
+    MessagingApiBlob,
+    MulticastRequest,
+    PushMessageRequest,
+    ReplyMessageRequest,
+)
+
+from bot.config import Settings
+
+log = logging.getLogger("meetbot.line")
+
+
+class Result:
+    OK = "ok"                    # delivered (2xx, or 409: the retry key was already accepted)
+    TOKEN_REJECTED = "token"     # 400 Invalid reply token
+    RETRY = "retry"              # a passing failure: timeouts, refused connections, 5xx, rate-limit 429
+    DEAD = "dead"                # LINE refuses this request for good (other 4xx, the monthly limit)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    result: str
+    status: int | None = None
+    request_id: str | None = None
+    error: str = ""
+    # False only when the request certainly never reached LINE (connection refused, 429): a reply
+    # whose attempt may have arrived must not be turned into a push.
+    maybe_delivered: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.result == Result.OK
+
+
+def _header(headers, name: str) -> str | None:
+    if not headers:
+        return None
+    try:
+        return headers.get(name) or headers.get(name.title())
+    except AttributeError:
+        return dict(headers).get(name)
+
+
+def _message_of(body: Any) -> str:
+    if isinstance(body, (bytes, bytearray)):
+        body = body.decode("utf-8", "replace")
+    try:
+        data = json.loads(body) if body else {}
+        message = data.get("message", "")
+        details = data.get("details") or []
+        if details:
+            message += " " + "; ".join(f"{d.get('property', '')}: {d.get('message', '')}" for d in details)
+        return message or str(body)[:500]
+    except (ValueError, AttributeError):
+        return str(body)[:500]
+
+
+class LineClient:
+    def __init__(self, settings: Settings):
+        settings.require("line_channel_access_token")
+        self.timeout = settings.line_timeout
+        self._config = self._configuration(settings, settings.line_api_base_url)
+        self._data_config = self._configuration(settings, settings.line_data_api_base_url)
+        self._api_client = ApiClient(self._config)
+        self._data_client = ApiClient(self._data_config)
+        self.api = MessagingApi(self._api_client)
+        self.blob = MessagingApiBlob(self._data_client)
+
+    @staticmethod
+    def _configuration(settings: Settings, host: str) -> Configuration:
+        config = Configuration(access_token=settings.line_channel_access_token, host=host.rstrip("/"))
+        config.retries = False  # the outbox decides about retries, with the retry key
+        config.connection_pool_maxsize = max(4, settings.sender_concurrency)
+        return config
+
+    def close(self) -> None:
+        self._api_client.close()
+        self._data_client.close()
+
+    # -- sending -------------------------------------------------------------------------------
+
+    def reply(self, reply_token: str, messages: list[dict[str, Any]]) -> Outcome:
+        request = ReplyMessageRequest.from_dict({"replyToken": reply_token, "messages": messages})
+        return self._send("reply", lambda: self.api.reply_message_with_http_info(
+            request, _request_timeout=self.timeout))
+
+    def push(self, to: str, messages: list[dict[str, Any]], retry_key: str) -> Outcome:
+        request = PushMessageRequest.from_dict({"to": to, "messages": messages})
+        return self._send("push", lambda: self.api.push_message_with_http_info(
+            request, x_line_retry_key=retry_key, _request_timeout=self.timeout))
+
+    def multicast(self, to: list[str], messages: list[dict[str, Any]], retry_key: str) -> Outcome:
+        request = MulticastRequest.from_dict({"to": to, "messages": messages})
+        return self._send("multicast", lambda: self.api.multicast_with_http_info(
+            request, x_line_retry_key=retry_key, _request_timeout=self.timeout))
+
+    def broadcast(self, messages: list[dict[str, Any]], retry_key: str) -> Outcome:
+        request = BroadcastRequest.from_dict({"messages": messages})
+        return self._send("broadcast", lambda: self.api.broadcast_with_http_info(
+            request, x_line_retry_key=retry_key, _request_timeout=self.timeout))
+
+    def _send(self, endpoint: str, call) -> Outcome:
+        try:
+            response = call()
+        except ApiException as exc:
+            outcome = self._classify_error(exc)
+            log.info("LINE %s -> %s request_id=%s %s", endpoint, exc.status, outcome.request_id, outcome.error)
+            return outcome
+        except (urllib3.exceptions.NewConnectionError, urllib3.exceptions.ConnectTimeoutError) as exc:
+            # The request never left: safe to try again in any form.
+            log.warning("LINE %s -> no connection: %s", endpoint, exc)
+            return Outcome(Result.RETRY, error=f"no connection: {exc}", maybe_delivered=False)
+        except urllib3.exceptions.HTTPError as exc:
+            # Read timeouts and broken connections: LINE may or may not have acted on it.
+            log.warning("LINE %s -> %s: %s", endpoint, type(exc).__name__, exc)
+            return Outcome(Result.RETRY, error=f"{type(exc).__name__}: {exc}", maybe_delivered=True)
+        request_id = _header(response.headers, "x-line-request-id")
+        log.info("LINE %s -> %s request_id=%s", endpoint, response.status_code, request_id)
+        return Outcome(Result.OK, status=response.status_code, request_id=request_id, maybe_delivered=True)
+
+    @staticmethod
+    def _classify_error(exc: ApiException) -> Outcome:
+        status = exc.status
+        request_id = _header(exc.headers, "x-line-request-id")
+        message = _message_of(exc.body)
+        if status == 409:
+            # LINE already accepted a request with this retry key ("Retry failed API requests").
+            accepted = _header(exc.headers, "x-line-accepted-request-id")
+            return Outcome(Result.OK, status, accepted or request_id, "already accepted (409)", True)
+        if status == 400 and "reply token" in message.lower():
+            return Outcome(Result.TOKEN_REJECTED, status, request_id, message, False)
+        if status == 429:
+            if "monthly limit" in message.lower():
+                return Outcome(Result.DEAD, status, request_id, message, False)
+            return Outcome(Result.RETRY, status, request_id, message, False)
+        if status is not None and status >= 500:
+            return Outcome(Result.RETRY, status, request_id, message, True)
+        return Outcome(Result.DEAD, status, request_id, message, False)
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def _read(self, endpoint: str, call):
+        try:
+            response = call()
+        except ApiException as exc:
+            log.info("LINE %s -> %s request_id=%s", endpoint, exc.status,
+                     _header(exc.headers, "x-line-request-id"))
+            raise
+        log.info("LINE %s -> %s request_id=%s", endpoint, response.status_code,
+                 _header(response.headers, "x-line-request-id"))
+        return response.data
+
+    def profile(self, user_id: str):
+        return self._read("profile", lambda: self.api.get_profile_with_http_info(
+            user_id, _request_timeout=self.timeout))
+
+    def group_member_profile(self, group_id: str, user_id: str):
+        return self._read("group_member_profile", lambda: self.api.get_group_member_profile_with_http_info(
+            group_id, user_id, _request_timeout=self.timeout))
+
+    def group_summary(self, group_id: str):
+        return self._read("group_summary", lambda: self.api.get_group_summary_with_http_info(
+            group_id, _request_timeout=self.timeout))
+
+    def group_member_count(self, group_id: str) -> int:
+        return self._read("group_members_count", lambda: self.api.get_group_member_count_with_http_info(
+            group_id, _request_timeout=self.timeout)).count
+
+    def quota(self) -> int | None:
+        """The plan's monthly limit, or None when the plan has no limit."""
+        data = self._read("quota", lambda: self.api.get_message_quota_with_http_info(
+            _request_timeout=self.timeout))
+        return data.value if data.type == "limited" else None
+
+    def quota_used(self) -> int:
+        return self._read("quota_consumption", lambda: self.api.get_message_quota_consumption_with_http_info(
+            _request_timeout=self.timeout)).total_usage
+
+    def content(self, message_id: str) -> bytes:
+        return bytes(self._read("content", lambda: self.blob.get_message_content_with_http_info(
+            message_id, _request_timeout=self.timeout)))

@@ -1,0 +1,89 @@
+"""The webhook event as handlers see it: read once, tolerantly, from LINE's JSON.
+
+We do not hand handlers the SDK's event models: the SDK's parser raises on enum values it does not
+know (LINE adds them without notice), and one such event must not cost the others. Everything a
+handler needs is read here once; anything missing is None.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ChatEvent:
+    row_id: int
+    webhook_event_id: str
+    type: str
+    mode: str
+    source_type: str | None
+    chat_id: str | None
+    user_id: str | None
+    reply_token: str | None
+    reply_deadline: datetime | None
+    occurred_at: datetime
+    message_type: str | None = None
+    message_id: str | None = None
+    text: str | None = None
+    mentioned_user_ids: tuple[str, ...] = ()
+    postback_data: str | None = None
+    postback_params: dict[str, Any] = field(default_factory=dict)
+    unsent_message_id: str | None = None
+    member_user_ids: tuple[str, ...] = ()  # memberJoined / memberLeft
+    location: dict[str, Any] | None = None
+    raw: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def in_group(self) -> bool:
+        return self.source_type in ("group", "room")
+
+    @property
+    def in_direct_chat(self) -> bool:
+        return self.source_type == "user"
+
+    @property
+    def is_standby(self) -> bool:
+        return self.mode == "standby"
+
+    @classmethod
+    def from_row(cls, row) -> "ChatEvent":
+        payload: dict[str, Any] = row.payload if isinstance(row.payload, dict) else {}
+        message = payload.get("message") if isinstance(payload.get("message"), dict) else {}
+        postback = payload.get("postback") if isinstance(payload.get("postback"), dict) else {}
+        mention = message.get("mention") if isinstance(message.get("mention"), dict) else {}
+        mentionees = mention.get("mentionees") if isinstance(mention.get("mentionees"), list) else []
+        members = []
+        for key in ("joined", "left"):
+            block = payload.get(key)
+            if isinstance(block, dict) and isinstance(block.get("members"), list):
+                members += [m.get("userId") for m in block["members"] if isinstance(m, dict) and m.get("userId")]
+        unsend = payload.get("unsend") if isinstance(payload.get("unsend"), dict) else {}
+        text = message.get("text") if message.get("type") == "text" and isinstance(message.get("text"), str) else None
+        location = None
+        if message.get("type") == "location":
+            location = {k: message.get(k) for k in ("title", "address", "latitude", "longitude")}
+        return cls(
+            row_id=row.id,
+            webhook_event_id=row.webhook_event_id,
+            type=row.event_type,
+            mode=row.mode,
+            source_type=row.source_type,
+            chat_id=row.chat_id,
+            user_id=row.user_id,
+            reply_token=row.reply_token if row.mode != "standby" else None,
+            reply_deadline=row.reply_deadline if row.reply_token else None,
+            occurred_at=row.occurred_at,
+            message_type=message.get("type"),
+            message_id=str(message["id"]) if message.get("id") is not None else None,
+            text=text,
+            mentioned_user_ids=tuple(m.get("userId") for m in mentionees
+                                     if isinstance(m, dict) and m.get("userId")),
+            postback_data=postback.get("data") if isinstance(postback.get("data"), str) else None,
+            postback_params=postback.get("params") if isinstance(postback.get("params"), dict) else {},
+            unsent_message_id=unsend.get("messageId"),
+            member_user_ids=tuple(members),
+            location=location,
+            raw=payload,
+        )

@@ -1,0 +1,154 @@
+"""Inbound webhook events: recorded first, handled once.
+
+LINE delivers the same event more than once (redelivery, and duplicates even with redelivery off:
+LINE Messaging API docs, "Receive webhooks / Duplicate webhook events"). The unique
+`webhook_event_id` makes the database the judge: the insert that wins handles the event, every
+other copy is a no-op. Recording and handling are separate commits so that an event whose
+handling crashed the process is still on disk and is handled by the clock later.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from sqlalchemy import Index, String, Text, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from models.base import Base, BigId, utcnow
+
+# A reply token is good for about a minute (LINE docs, "Reply token"); we stop trusting it
+# earlier so that a reply still in flight does not arrive with a dead token.
+REPLY_TOKEN_FRESH_FOR = timedelta(seconds=50)
+
+
+class EventStatus:
+    PENDING = "pending"
+    HANDLED = "handled"
+    FAILED = "failed"
+
+
+class InboundEvent(Base):
+    __tablename__ = "inbound_events"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    webhook_event_id: Mapped[str] = mapped_column(String(64), unique=True)
+    event_type: Mapped[str] = mapped_column(String(40))
+    mode: Mapped[str] = mapped_column(String(20), default="active")
+    source_type: Mapped[str | None] = mapped_column(String(10))
+    chat_id: Mapped[str | None] = mapped_column(String(64))  # userId, groupId or roomId
+    user_id: Mapped[str | None] = mapped_column(String(64))
+    reply_token: Mapped[str | None] = mapped_column(String(255))
+    is_redelivery: Mapped[bool] = mapped_column(default=False)
+    occurred_at: Mapped[datetime]  # the event's own `timestamp`
+    received_at: Mapped[datetime]
+    payload: Mapped[dict]
+    status: Mapped[str] = mapped_column(String(10), default=EventStatus.PENDING)
+    handled_at: Mapped[datetime | None]
+    error: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_inbound_events_status_received", "status", "received_at"),)
+
+    @property
+    def reply_deadline(self) -> datetime:
+        # Both clocks matter: LINE's (occurred_at) for redelivered events that are minutes old,
+        # ours (received_at) when LINE's clock runs ahead of ours.
+        return min(self.occurred_at, self.received_at) + REPLY_TOKEN_FRESH_FOR
+
+
+class RejectedBody(Base):
+    """A validly signed request body we could not parse, kept for inspection."""
+
+    __tablename__ = "rejected_bodies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    received_at: Mapped[datetime]
+    raw: Mapped[str] = mapped_column(Text)
+    error: Mapped[str] = mapped_column(Text)
+
+
+def _insert_ignoring_duplicates(session: Session):
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return pg_insert(InboundEvent).on_conflict_do_nothing(index_elements=["webhook_event_id"])
+    if dialect == "sqlite":
+        return sqlite_insert(InboundEvent).on_conflict_do_nothing(index_elements=["webhook_event_id"])
+    return insert(InboundEvent)
+
+
+def record_events(session: Session, events: list[dict[str, Any]], *, received_at: datetime) -> list[int]:
+    """Insert each event unless a copy is already recorded; return the ids of the new rows.
+
+    Insert-first (ON CONFLICT DO NOTHING ... RETURNING), never check-then-insert: twenty
+    concurrent copies of one event produce exactly one row and one id.
+    """
+    new_ids: list[int] = []
+    for event in sorted(events, key=lambda e: e.get("timestamp") or 0):
+        source = event.get("source") or {}
+        row = {
+            "webhook_event_id": event["webhookEventId"],
+            "event_type": str(event.get("type") or "unknown")[:40],
+            "mode": str(event.get("mode") or "active")[:20],
+            "source_type": source.get("type"),
+            "chat_id": source.get("groupId") or source.get("roomId") or source.get("userId"),
+            "user_id": source.get("userId"),
+            "reply_token": event.get("replyToken"),
+            "is_redelivery": bool((event.get("deliveryContext") or {}).get("isRedelivery")),
+            "occurred_at": datetime.fromtimestamp((event.get("timestamp") or 0) / 1000, timezone.utc),
+            "received_at": received_at,
+            "payload": event,
+            "status": EventStatus.PENDING,
+        }
+        stmt = _insert_ignoring_duplicates(session).values(**row).returning(InboundEvent.id)
+        inserted = session.execute(stmt).scalar_one_or_none()
+        if inserted is not None:
+            new_ids.append(inserted)
+    return new_ids
+
+
+def claim_event(session: Session, event_id: int, *, now: datetime | None = None) -> InboundEvent | None:
+    """Take a pending event for handling inside the caller's transaction (None if already taken).
+
+    The conditional UPDATE is the lock: the webhook thread and the clock's catch-up job may both
+    try, exactly one succeeds.
+    """
+    now = now or utcnow()
+    result = session.execute(
+        update(InboundEvent)
+        .where(InboundEvent.id == event_id, InboundEvent.status == EventStatus.PENDING)
+        .values(status=EventStatus.HANDLED, handled_at=now)
+    )
+    if result.rowcount != 1:
+        return None
+    return session.get(InboundEvent, event_id)
+
+
+def mark_event_failed(session: Session, event_id: int, error: str, *, now: datetime | None = None) -> None:
+    session.execute(
+        update(InboundEvent)
+        .where(InboundEvent.id == event_id, InboundEvent.status == EventStatus.PENDING)
+        .values(status=EventStatus.FAILED, handled_at=now or utcnow(), error=error[:4000])
+    )
+
+
+def pending_event_ids(session: Session, *, received_before: datetime, limit: int = 100) -> list[int]:
+    """Events recorded but never handled (the process died in between), oldest first."""
+    return list(
+        session.scalars(
+            select(InboundEvent.id)
+            .where(InboundEvent.status == EventStatus.PENDING, InboundEvent.received_at < received_before)
+            .order_by(InboundEvent.occurred_at, InboundEvent.id)
+            .limit(limit)
+        )
+    )
+
+
+def keep_rejected_body(session: Session, raw: str, error: str, *, now: datetime | None = None) -> None:
+    session.add(RejectedBody(received_at=now or utcnow(), raw=raw[:1_000_000], error=error[:4000]))
+
+
+def count_events(session: Session) -> dict[str, int]:
+    rows = session.execute(select(InboundEvent.status, func.count()).group_by(InboundEvent.status))
+    return {status: n for status, n in rows}

@@ -1,0 +1,299 @@
+"""The outbox: every message the bot sends is first a row here.
+
+Rows are written in the same transaction as the change that caused them, so a message exists if
+and only if its cause was committed. Senders (the web process's delivery thread and the clock)
+claim rows with a lease, call LINE, and record the outcome. The rules that keep a message from
+being sent twice, all from LINE's docs ("Retry failed API requests", "Reply token"):
+
+- A push/multicast/broadcast carries an X-Line-Retry-Key made when the row is written. Re-sending
+  with the same key is safe: LINE answers 409 if it already accepted it, and 409 counts as sent.
+- A reply token can be used once. Re-trying a reply with the same token is therefore safe too,
+  while the token is fresh: "Invalid reply token" on a *re*-try means our earlier attempt used it.
+  What is never safe is turning a reply whose outcome is unknown into a push: that is the one
+  path to a duplicate, and it is not taken (the row becomes `uncertain`).
+- A retry key is honoured for 24 hours; past that a retry could duplicate, so the row goes dead.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from datetime import datetime, timedelta
+from typing import Any, Iterable
+
+from sqlalchemy import Index, String, Text, func, or_, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from models.base import Base, BigId, utcnow
+from models.line_limits import (
+    MAX_MESSAGES_PER_REQUEST,
+    MAX_MULTICAST_RECIPIENTS,
+    chunks,
+    fit_messages,
+)
+
+
+class Status:
+    PENDING = "pending"      # waiting to be sent (possibly after a backoff)
+    SENDING = "sending"      # claimed by a sender; `lease_until` says until when
+    SENT = "sent"
+    DEAD = "dead"            # LINE refused it for good; see `last_error`
+    UNCERTAIN = "uncertain"  # a reply whose outcome is unknown and which can no longer be retried safely
+    HELD = "held"            # kept back (e.g. the monthly quota would run out); a person decides
+    CANCELLED = "cancelled"  # no longer wanted (e.g. a reminder for a cancelled meeting)
+
+    FINAL = (SENT, DEAD, UNCERTAIN, CANCELLED)
+
+
+class Kind:
+    REPLY = "reply"
+    PUSH = "push"
+    MULTICAST = "multicast"
+    BROADCAST = "broadcast"
+
+
+RETRY_KEY_VALID_FOR = timedelta(hours=24)
+GIVE_UP_AFTER = timedelta(hours=23)  # a margin under the retry key's 24 hours
+BACKOFF_BASE_SECONDS = 2.0
+BACKOFF_CAP_SECONDS = 600.0
+DEFAULT_LEASE = timedelta(seconds=30)
+
+
+class OutboxMessage(Base):
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    created_at: Mapped[datetime]
+    kind: Mapped[str] = mapped_column(String(10))
+    purpose: Mapped[str] = mapped_column(String(20), default="reply")
+    # Where it goes: a reply's chat (used as the push fallback), a push's user/group/room.
+    to: Mapped[str | None] = mapped_column(String(64))
+    recipients: Mapped[list | None]  # multicast user ids (<= 500)
+    reply_token: Mapped[str | None] = mapped_column(String(255))
+    reply_deadline: Mapped[datetime | None]
+    messages: Mapped[list]  # LINE message objects in wire format (camelCase)
+    retry_key: Mapped[str] = mapped_column(String(36), unique=True)
+    # Business-level idempotency: e.g. "reminder:12:day-before:C123" can be queued only once.
+    dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    event_id: Mapped[int | None] = mapped_column(BigId)
+    meeting_id: Mapped[int | None] = mapped_column(BigId)
+    cost: Mapped[int] = mapped_column(default=0)  # messages counted against the monthly quota
+    status: Mapped[str] = mapped_column(String(10), default=Status.PENDING)
+    attempts: Mapped[int] = mapped_column(default=0)
+    # A reply attempt may have reached LINE (timeout, 5xx, sender killed mid-call): from then on
+    # the row may be retried only as the same reply, never as a push.
+    maybe_delivered: Mapped[bool] = mapped_column(default=False)
+    next_attempt_at: Mapped[datetime]
+    lease_until: Mapped[datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(String(80))
+    sent_at: Mapped[datetime | None]
+    sent_as: Mapped[str | None] = mapped_column(String(10))  # how it finally went: reply or push
+    last_status: Mapped[int | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    line_request_id: Mapped[str | None] = mapped_column(String(64))
+    finished_at: Mapped[datetime | None]  # when it went dead, uncertain or cancelled
+    reported_at: Mapped[datetime | None]  # when coordinators were told it died or was held
+
+    __table_args__ = (Index("ix_outbox_status_next_attempt", "status", "next_attempt_at"),)
+
+    def __repr__(self) -> str:
+        return f"<OutboxMessage {self.id} {self.kind} to={self.to} {self.status}>"
+
+
+def new_retry_key() -> str:
+    return str(uuid.uuid4())
+
+
+def enqueue(
+    session: Session,
+    *,
+    to: str,
+    messages: list[dict[str, Any]],
+    reply_token: str | None = None,
+    reply_deadline: datetime | None = None,
+    event_id: int | None = None,
+    meeting_id: int | None = None,
+    purpose: str = "reply",
+    dedupe_key: str | None = None,
+    cost_per_request: int = 1,
+    now: datetime | None = None,
+) -> list[OutboxMessage]:
+    """Queue messages for one chat: a reply when a reply token is given, else a push.
+
+    Over-long texts are split, and more than five messages become several requests; only the
+    first can use the reply token (it is single-use), the rest are pushes.
+    """
+    now = now or utcnow()
+    fitted = fit_messages(messages)
+    rows: list[OutboxMessage] = []
+    for index, batch in enumerate(chunks(fitted, MAX_MESSAGES_PER_REQUEST)):
+        use_reply = reply_token is not None and index == 0
+        row = OutboxMessage(
+            created_at=now,
+            kind=Kind.REPLY if use_reply else Kind.PUSH,
+            purpose=purpose,
+            to=to,
+            reply_token=reply_token if use_reply else None,
+            reply_deadline=reply_deadline if use_reply else None,
+            messages=batch,
+            retry_key=new_retry_key(),
+            dedupe_key=(f"{dedupe_key}#{index}" if index else dedupe_key) if dedupe_key else None,
+            event_id=event_id,
+            meeting_id=meeting_id,
+            cost=0 if use_reply else cost_per_request,
+            status=Status.PENDING,
+            next_attempt_at=now,
+        )
+        session.add(row)
+        rows.append(row)
+    session.flush()
+    return rows
+
+
+def enqueue_to_users(
+    session: Session,
+    user_ids: Iterable[str],
+    messages: list[dict[str, Any]],
+    *,
+    purpose: str,
+    meeting_id: int | None = None,
+    dedupe_key: str | None = None,
+    now: datetime | None = None,
+) -> list[OutboxMessage]:
+    """Queue identical messages to many users: one push for one user, multicasts of <= 500 otherwise."""
+    now = now or utcnow()
+    unique = list(dict.fromkeys(user_ids))
+    if len(unique) == 1:
+        return enqueue(session, to=unique[0], messages=messages, purpose=purpose, meeting_id=meeting_id,
+                       dedupe_key=dedupe_key, now=now)
+    fitted = fit_messages(messages)
+    rows = []
+    for group_index, group in enumerate(chunks(unique, MAX_MULTICAST_RECIPIENTS)):
+        for index, batch in enumerate(chunks(fitted, MAX_MESSAGES_PER_REQUEST)):
+            key = f"{dedupe_key}#m{group_index}.{index}" if dedupe_key else None
+            row = OutboxMessage(
+                created_at=now, kind=Kind.MULTICAST, purpose=purpose, to=None, recipients=group,
+                messages=batch, retry_key=new_retry_key(), dedupe_key=key, meeting_id=meeting_id,
+                cost=len(group), status=Status.PENDING, next_attempt_at=now,
+            )
+            session.add(row)
+            rows.append(row)
+    session.flush()
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# Claiming and recording outcomes (the sender's side)
+
+
+def claim_batch(
+    session: Session,
+    *,
+    worker: str,
+    now: datetime,
+    limit: int,
+    lease: timedelta = DEFAULT_LEASE,
+    ids: list[int] | None = None,
+) -> list[OutboxMessage]:
+    """Claim due rows for `worker`: pending rows whose time has come, and rows whose sender's
+    lease ran out (it crashed or was killed mid-send). On PostgreSQL, `FOR UPDATE SKIP LOCKED`
+    lets several senders claim side by side; SQLite's BEGIN IMMEDIATE serialises them."""
+    due = or_(
+        (OutboxMessage.status == Status.PENDING) & (OutboxMessage.next_attempt_at <= now),
+        (OutboxMessage.status == Status.SENDING) & (OutboxMessage.lease_until < now),
+    )
+    query = select(OutboxMessage.id).where(due).order_by(OutboxMessage.id).limit(limit)
+    if ids is not None:
+        query = query.where(OutboxMessage.id.in_(ids))
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    claimed_ids = list(session.scalars(query))
+    if not claimed_ids:
+        return []
+    # A reply whose sender's lease ran out may have been sent just before the sender died.
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(claimed_ids), OutboxMessage.status == Status.SENDING,
+               OutboxMessage.kind == Kind.REPLY)
+        .values(maybe_delivered=True)
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(claimed_ids))
+        .values(status=Status.SENDING, lease_until=now + lease, claimed_by=worker,
+                attempts=OutboxMessage.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    rows = list(session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(claimed_ids))
+                                .order_by(OutboxMessage.id).execution_options(populate_existing=True)))
+    return rows
+
+
+def _ours(row_id: int, worker: str):
+    return (OutboxMessage.id == row_id) & (OutboxMessage.status == Status.SENDING) & (OutboxMessage.claimed_by == worker)
+
+
+def _as_push(values: dict[str, Any], became_push: bool) -> dict[str, Any]:
+    if became_push:
+        values.update(kind=Kind.PUSH, reply_token=None, reply_deadline=None, cost=1)
+    return values
+
+
+def record_sent(session: Session, row_id: int, worker: str, *, now: datetime, sent_as: str,
+                status: int | None, request_id: str | None, note: str | None = None,
+                became_push: bool = False) -> bool:
+    result = session.execute(
+        update(OutboxMessage).where(_ours(row_id, worker)).values(**_as_push(dict(
+            status=Status.SENT, sent_at=now, sent_as=sent_as, last_status=status,
+            line_request_id=request_id, last_error=note, lease_until=None), became_push))
+    )
+    return result.rowcount == 1
+
+
+def record_retry(session: Session, row_id: int, worker: str, *, now: datetime, attempts: int,
+                 status: int | None, error: str, maybe_delivered: bool = False,
+                 become_push: bool = False) -> bool:
+    """Put a row back for another try after an exponential backoff with jitter."""
+    values: dict[str, Any] = dict(
+        status=Status.PENDING, next_attempt_at=now + timedelta(seconds=backoff_seconds(attempts)),
+        last_status=status, last_error=error[:4000], lease_until=None, claimed_by=None)
+    if maybe_delivered:
+        values["maybe_delivered"] = True
+    result = session.execute(update(OutboxMessage).where(_ours(row_id, worker)).values(**_as_push(values, become_push)))
+    return result.rowcount == 1
+
+
+def record_final(session: Session, row_id: int, worker: str, *, final_status: str, now: datetime,
+                 status: int | None, error: str, became_push: bool = False) -> bool:
+    result = session.execute(
+        update(OutboxMessage).where(_ours(row_id, worker)).values(**_as_push(dict(
+            status=final_status, last_status=status, last_error=error[:4000], lease_until=None,
+            finished_at=now), became_push))
+    )
+    return result.rowcount == 1
+
+
+def backoff_seconds(attempts: int, *, rng: random.Random | None = None) -> float:
+    """Exponential backoff with jitter: about 2, 4, 8 ... seconds, capped at ten minutes."""
+    ceiling = min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * (2 ** max(0, attempts - 1)))
+    return (rng or random).uniform(ceiling / 2, ceiling)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+
+
+def counts(session: Session) -> dict[str, int]:
+    rows = session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status))
+    return {status: n for status, n in rows}
+
+
+def dead_rows(session: Session, limit: int = 100) -> list[OutboxMessage]:
+    return list(session.scalars(
+        select(OutboxMessage).where(OutboxMessage.status.in_([Status.DEAD, Status.UNCERTAIN]))
+        .order_by(OutboxMessage.id.desc()).limit(limit)))
+
+
+def next_due_at(session: Session) -> datetime | None:
+    return session.scalar(select(func.min(OutboxMessage.next_attempt_at)).where(OutboxMessage.status == Status.PENDING))

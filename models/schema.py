@@ -1,0 +1,55 @@
+"""Schema migrations (Alembic) run from code, so `meetbot db upgrade` needs no alembic.ini."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+import migrations
+
+from models.db import Database
+
+MIGRATIONS_DIR = Path(migrations.__file__).parent
+
+
+class SchemaOutOfDate(RuntimeError):
+    pass
+
+
+def alembic_config(url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    # `%` would be read as interpolation by ConfigParser (passwords in URLs).
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def upgrade(db: Database, revision: str = "head") -> None:
+    config = alembic_config(db.url)
+    with db.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+
+
+def head_revision() -> str:
+    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+
+
+def schema_state(db: Database) -> dict:
+    with db.read_engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+    head = head_revision()
+    return {"revision": current, "head": head, "current": current == head}
+
+
+def require_current(db: Database) -> None:
+    state = schema_state(db)
+    if not state["current"]:
+        raise SchemaOutOfDate(
+            f"the database schema is {'empty' if state['revision'] is None else 'at ' + state['revision']}, "
+            f"the code needs {state['head']}: run `meetbot db upgrade`"
+        )

@@ -1,0 +1,218 @@
+"""The webhook door: signatures, malformed bodies, de-duplication, ordering, standby, health."""
+
+from __future__ import annotations
+
+import copy
+import json
+import threading
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from werkzeug.serving import make_server
+
+from models.events import EventStatus, InboundEvent, RejectedBody
+from models.outbox import OutboxMessage
+from tests.conftest import SHARED, TEST_SECRET
+from tests.linechat import GROUP, USER, event_id, sign, texts
+
+
+def count(db, model, *where) -> int:
+    with db.reading() as session:
+        return session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def test_a_signed_text_in_a_direct_chat_gets_the_thai_help_text(line, fake_line):
+    answer = line.say("สวัสดีครับ")
+    assert len(answer) == 1
+    assert "วิธีใช้" in answer[0]["text"]
+    reply = fake_line.deliveries("reply")
+    assert len(reply) == 1 and reply[0].body["messages"][0]["text"] == answer[0]["text"]
+
+
+@pytest.mark.parametrize("signature", [None, "", "bm90IGEgc2lnbmF0dXJl", "auto-wrong-secret"])
+def test_missing_or_wrong_signature_is_refused_and_nothing_is_stored_or_sent(line, db, fake_line, signature):
+    body = json.dumps({"events": [line.text_event("สวัสดี")]}).encode()
+    if signature == "auto-wrong-secret":
+        signature = sign("not-the-secret", body)
+    response = line.post(body, signature=signature)
+    assert response.status_code == 400
+    line.deliver()
+    assert count(db, InboundEvent) == 0
+    assert count(db, OutboxMessage) == 0
+    assert fake_line.deliveries() == []
+
+
+def test_signature_over_a_changed_body_is_refused(line, db):
+    body = json.dumps({"events": [line.text_event("ไป 4")]}, ensure_ascii=False).encode()
+    signature = sign(TEST_SECRET, body)
+    response = line.post(body.replace("ไป 4".encode(), "ไป 9".encode()), signature=signature)
+    assert response.status_code == 400
+    assert count(db, InboundEvent) == 0
+
+
+def test_the_endpoint_check_with_no_events_is_answered_200(line, db):
+    response = line.post({"destination": "U" + "0" * 32, "events": []})
+    assert response.status_code == 200
+    assert count(db, InboundEvent) == 0
+
+
+@pytest.mark.parametrize("body", [
+    b"not json at all",
+    b"{\"events\": ",
+    b"[]",
+    b"{\"events\": {}}",
+    b"{\"destination\": \"U1\"}",
+    "{\"events\": [\"ไม่ใช่ออบเจ็กต์\"]}".encode(),
+    b"\xff\xfe\x00binary",
+])
+def test_a_signed_but_malformed_body_is_kept_answered_200_and_the_bot_keeps_serving(line, db, fake_line, body):
+    response = line.post(body)
+    assert response.status_code == 200
+    assert count(db, RejectedBody) == 1
+    assert count(db, InboundEvent) == 0
+    # The process keeps serving: the next good message is answered.
+    assert texts(line.say("สวัสดี"))
+
+
+@pytest.mark.parametrize("mutate, why", [
+    (lambda e: e.pop("webhookEventId"), "without webhookEventId"),
+    (lambda e: e.update(timestamp="yesterday"), "numeric timestamp"),
+    (lambda e: e.update(source="U123"), "source is not an object"),
+    (lambda e: e.update(type=7), "without a type"),
+])
+def test_ill_formed_events_are_kept_and_the_good_ones_in_the_same_body_still_count(line, db, mutate, why):
+    bad = line.text_event("หนึ่ง")
+    mutate(bad)
+    good = line.text_event("สอง")
+    line.send(bad, good)
+    with db.reading() as session:
+        kept = session.scalars(select(RejectedBody)).all()
+    assert len(kept) == 1 and why in kept[0].error
+    assert count(db, InboundEvent) == 1
+    assert count(db, OutboxMessage) == 1
+
+
+def test_unknown_enum_values_and_unknown_event_types_never_fail_the_request(line, db, fake_line):
+    weird_source = line.text_event("สวัสดี")
+    weird_source["source"] = {"type": "square", "squareChatId": "S1", "userId": USER}
+    weird_message = line.event("message", message={"id": "1", "type": "hologram"})
+    unknown_type = line.event("teleport", destination="mars")
+    line.send(weird_source, weird_message, unknown_type)
+    assert count(db, InboundEvent) == 3
+    assert count(db, InboundEvent, InboundEvent.status == EventStatus.FAILED) == 0
+
+
+def test_the_sdk_sample_body_with_28_events_of_14_types_is_handled_without_error(line, db, fake_line):
+    sample = json.loads((SHARED / "line-sdk-fixtures" / "webhook.json").read_text())
+    assert len(sample["events"]) == 28
+    assert len({e["type"] for e in sample["events"]}) == 14
+    # As shipped, all 28 events share one webhookEventId: that is one event to us.
+    response = line.post(sample)
+    assert response.status_code == 200
+    assert count(db, InboundEvent) == 1
+    line.deliver()
+    mark = line.last_seq()
+
+    # With their own ids (as LINE really sends them), every one is recorded and none fails.
+    distinct = copy.deepcopy(sample)
+    for event in distinct["events"]:
+        event["webhookEventId"] = event_id()
+    response = line.post(distinct)
+    assert response.status_code == 200
+    line.deliver()
+    assert count(db, InboundEvent) == 29
+    assert count(db, InboundEvent, InboundEvent.status == EventStatus.FAILED) == 0
+    # The sample's reply tokens are not LINE's (the fake refuses them), so the help answers to
+    # texts in 1:1 chats went out as pushes instead: nothing lost.
+    answered = [e for e in distinct["events"] if e["source"]["type"] == "user" and (
+        e["type"] == "follow" or (e["type"] == "message" and e["message"]["type"] == "text"))]
+    pushes = [r for r in fake_line.deliveries("push") if r.seq > mark]
+    assert len(answered) == 3
+    assert sorted(r.body["to"] for r in pushes) == sorted(e["source"]["userId"] for e in answered)
+
+
+def test_a_redelivered_event_takes_effect_once(line, db, fake_line):
+    event = line.text_event("สวัสดี")
+    line.send(event)
+    redelivered = dict(event, deliveryContext={"isRedelivery": True})
+    line.send(redelivered)
+    line.send(event)
+    assert count(db, InboundEvent) == 1
+    assert len(fake_line.deliveries()) == 1
+
+
+def test_events_of_one_request_are_handled_in_timestamp_order(line, db):
+    first = line.text_event("ก่อน")
+    second = line.text_event("หลัง")
+    second["timestamp"] = first["timestamp"] + 1000
+    line.send(second, first)  # LINE may deliver them out of order
+    with db.reading() as session:
+        handled = session.scalars(select(InboundEvent).order_by(InboundEvent.id)).all()
+    assert [e.payload["message"]["text"] for e in handled] == ["ก่อน", "หลัง"]
+
+
+def test_standby_mode_sends_nothing(line, db, fake_line):
+    line.send(line.text_event("สวัสดี", mode="standby"))
+    assert count(db, InboundEvent) == 1
+    assert count(db, OutboxMessage) == 0
+    assert fake_line.deliveries() == []
+
+
+def test_text_in_a_group_that_is_not_a_command_gets_no_answer(line, db, fake_line):
+    assert line.say("วันนี้ฝนตกหนักมาก", group=GROUP) == []
+    assert count(db, OutboxMessage) == 0
+
+
+def test_health_check_reports_the_database(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["status"] == "ok"
+    assert body["database"]["ok"] is True
+    assert body["database"]["current"] is True
+    assert body["database"]["dialect"] in ("sqlite", "postgresql")
+    assert body["outbox"] == {"pending": 0, "dead": 0}
+
+
+def test_health_check_says_when_the_schema_is_out_of_date(client, db):
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0000'")
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json()["database"]["current"] is False
+
+
+def test_twenty_concurrent_copies_of_one_event_give_one_effect_and_one_message(app, line, db, fake_line, services):
+    """Real HTTP, 20 threads released together: the unique webhookEventId decides."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        import urllib.request
+
+        body = json.dumps({"events": [line.text_event("สวัสดี")]}, ensure_ascii=False).encode()
+        signature = sign(TEST_SECRET, body)
+        barrier = threading.Barrier(20)
+        statuses: list[int] = []
+
+        def post():
+            request = urllib.request.Request(f"http://127.0.0.1:{server.port}/callback", data=body, method="POST",
+                                             headers={"X-Line-Signature": signature,
+                                                      "Content-Type": "application/json"})
+            barrier.wait()
+            with urllib.request.urlopen(request, timeout=30) as response:
+                statuses.append(response.status)
+
+        threads = [threading.Thread(target=post) for _ in range(20)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        server.shutdown()
+    assert statuses == [200] * 20
+    services.sender.deliver_due()
+    assert count(db, InboundEvent) == 1
+    assert count(db, OutboxMessage) == 1
+    assert len(fake_line.deliveries()) == 1
