@@ -1,0 +1,27 @@
+"""A local fake of the LINE Messaging API.
+
+Tests, benchmarks and ``meetbot serve`` (without LINE credentials) point the real line-bot-sdk v3
+client at it::
+
+    from bot.fakeline import FakeLine
+    from linebot.v3.messaging import ApiClient, MessagingApi, PushMessageRequest, TextMessage
+
+    with FakeLine() as fake:
+        with ApiClient(fake.configuration()) as client:   # Configuration(host=fake.url, access_token=...)
+            MessagingApi(client).push_message(
+                PushMessageRequest(to="U" + "0" * 32, messages=[TextMessage(text="สวัสดี")]),
+                _request_timeout=(2, 5))
+        assert fake.delivered_messages()[0][1]["text"] == "สวัสดี"
+
+It answers like LINE at the HTTP level: bearer auth (401), ``x-line-request-id`` on every
+response, request bodies validated against the vendored OpenAPI spec (``messaging-api.yml``,
+discriminator mappings followed, plus LINE's documented limits the spec lacks), single-use
+expiring reply tokens, ``X-Line-Retry-Key`` (409 + ``x-line-accepted-request-id``), the monthly
+quota (429), profiles, groups and message content.  Faults (``fail``, ``hang``, ``latency``) can be
+injected from Python or over HTTP under ``/_fake/``; ``python -m bot.fakeline`` runs it standalone.
+"""
+
+from .server import ENDPOINTS, SENDING, FakeLine, Recorded
+from .spec import load_spec, utf16_len
+
+__all__ = ["FakeLine", "Recorded", "ENDPOINTS", "SENDING", "load_spec", "utf16_len"]
