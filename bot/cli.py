@@ -215,5 +215,106 @@ def serve(ctx: Context, port: int, host: str) -> None:
     app.run(host=host, port=port, threaded=True, use_reloader=False)
 
 
+def _http_json(method: str, url: str, body: dict | None = None, headers: dict | None = None, timeout: float = 10):
+    import urllib.request
+
+    data = json.dumps(body, ensure_ascii=False).encode() if body is not None else None
+    request = urllib.request.Request(url, data=data, method=method,
+                                     headers={"Content-Type": "application/json", **(headers or {})})
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        raw = response.read()
+    return json.loads(raw) if raw else None
+
+
+def render_message(message: dict) -> str:
+    """A LINE message as plain text for a terminal: its texts, buttons and quick replies."""
+    if message.get("type") == "text":
+        out = message["text"]
+    else:
+        parts: list[str] = []
+
+        def walk(obj):
+            if isinstance(obj, dict):
+                if obj.get("type") == "text" and isinstance(obj.get("text"), str):
+                    parts.append(obj["text"])
+                elif obj.get("type") == "button" and isinstance(obj.get("action"), dict):
+                    parts.append(f"[{obj['action'].get('label', '')}]")
+                for key, value in obj.items():
+                    if key != "action":
+                        walk(value)
+            elif isinstance(obj, list):
+                for value in obj:
+                    walk(value)
+
+        walk(message.get("contents") or message.get("template") or {})
+        out = "\n".join(parts) or message.get("altText", f"({message.get('type')} message)")
+    quick = (message.get("quickReply") or {}).get("items") or []
+    if quick:
+        out += "\n" + " ".join(f"[{item['action'].get('label', '')}]" for item in quick)
+    return out
+
+
+@main.command()
+@click.argument("words", nargs=-1, required=True)
+@click.option("--user", "user_id", default="U" + "0" * 31 + "1", show_default=True, help="LINE user id of the sender.")
+@click.option("--name", default="ผู้ทดลอง", show_default=True, help="Display name of the sender.")
+@click.option("--group", "group_id", default=None, help="Send in this group chat (an id such as C123...).")
+@click.option("--postback", is_flag=True, help="Send WORDS as postback data, as a button tap does.")
+@click.option("--wait", default=10.0, show_default=True, help="Seconds to wait for the answer.")
+def say(words: tuple[str, ...], user_id: str, name: str, group_id: str | None, postback: bool, wait: float) -> None:
+    """Development: send a message to the bot started by `meetbot serve` and print its answer."""
+    import base64
+    import hashlib
+    import hmac
+    import time
+    import uuid
+
+    if not DEV_STATE.exists():
+        _fail("no development bot is running here: start `meetbot serve` (without LINE credentials) first")
+    state = json.loads(DEV_STATE.read_text())
+    fake, bot = state["fake_url"], state["bot_url"]
+    chat = group_id or user_id
+    try:
+        _http_json("POST", f"{fake}/_fake/profile", {"userId": user_id, "displayName": name})
+        if group_id:
+            _http_json("POST", f"{fake}/_fake/group", {"groupId": group_id, "name": "กลุ่มทดลอง",
+                                                       "members": {user_id: name}})
+        token = _http_json("POST", f"{fake}/_fake/reply-token", {"chatId": chat})["replyToken"]
+        seen = max([m["seq"] for m in _http_json("GET", f"{fake}/_fake/messages?since=0")] or [0])
+    except OSError as exc:
+        _fail(f"the fake LINE platform at {fake} does not answer ({exc}); is `meetbot serve` running?")
+    text = " ".join(words)
+    source = {"type": "group", "groupId": group_id, "userId": user_id} if group_id else {"type": "user", "userId": user_id}
+    event = {"type": "postback", "postback": {"data": text}} if postback else {
+        "type": "message", "message": {"id": str(uuid.uuid4().int)[:18], "type": "text", "text": text}}
+    event.update({"mode": "active", "timestamp": int(time.time() * 1000), "source": source, "replyToken": token,
+                  "webhookEventId": uuid.uuid4().hex[:26].upper(), "deliveryContext": {"isRedelivery": False}})
+    body = json.dumps({"destination": "U" + "0" * 32, "events": [event]}, ensure_ascii=False).encode()
+    signature = base64.b64encode(hmac.new(state["channel_secret"].encode(), body, hashlib.sha256).digest()).decode()
+    import urllib.request
+
+    request = urllib.request.Request(f"{bot}/callback", data=body, method="POST",
+                                     headers={"Content-Type": "application/json", "X-Line-Signature": signature})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            response.read()
+    except OSError as exc:
+        _fail(f"the bot at {bot} does not answer ({exc}); is `meetbot serve` running?")
+    deadline = time.monotonic() + wait
+    answers: list[dict] = []
+    while time.monotonic() < deadline:
+        answers = [m for m in _http_json("GET", f"{fake}/_fake/messages?since={seen}") if m["to"] == chat]
+        if answers:
+            time.sleep(0.3)  # a reply may be followed by a push or two
+            answers = [m for m in _http_json("GET", f"{fake}/_fake/messages?since={seen}") if m["to"] == chat]
+            break
+        time.sleep(0.1)
+    if not answers:
+        click.echo("(no answer)")
+        return
+    for answer in answers:
+        click.echo(f"meetbot: {render_message(answer['message'])}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
