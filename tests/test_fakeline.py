@@ -396,6 +396,36 @@ def test_wait_for_wakes_on_requests_from_another_thread(fake, api):
     assert fake.wait_for(lambda f: False, timeout=0.05) is False
 
 
+def test_a_request_hung_across_reset_does_not_leak_into_the_fresh_state(fake, api):
+    fake.hang(0.3, times=1)
+    t = threading.Thread(target=lambda: push(api, key=str(uuid.uuid4())))
+    t.start()
+    assert fake.wait_for(lambda f: any(r.status is None for r in f.requests), timeout=5)
+    fake.reset()
+    t.join()
+    assert fake.requests == [] and fake.deliveries() == [] and fake.quota_used == 0
+
+
+def test_concurrent_retries_deliver_each_key_exactly_once(fake):
+    from concurrent.futures import ThreadPoolExecutor
+
+    conf = Configuration(host=fake.url, access_token="t")
+    conf.connection_pool_maxsize = 16
+    keys = [str(uuid.uuid4()) for _ in range(40)] * 2
+    with ApiClient(conf) as client, ThreadPoolExecutor(16) as pool:
+        api = MessagingApi(client)
+
+        def send(key):
+            try:
+                return push(api, text=key, key=key).status_code
+            except ApiException as e:
+                return e.status
+
+        statuses = list(pool.map(send, keys))
+    assert statuses.count(200) == 40 and statuses.count(409) == 40
+    assert sorted(m["text"] for _, m in fake.delivered_messages()) == sorted(set(keys))
+
+
 # --------------------------------------------------------------------------- quota
 
 

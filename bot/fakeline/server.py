@@ -22,9 +22,9 @@ import traceback
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any, Callable, Iterable
-
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Callable, Iterable
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from .spec import BODY_MAX_BYTES, load_spec
@@ -175,8 +175,6 @@ def _default_fault_body(status: int) -> dict:
         return {"message": MSG_RATE_LIMIT}
     if status >= 500:
         return {"message": MSG_SERVER_ERROR}
-    from http import HTTPStatus
-
     try:
         return {"message": HTTPStatus(status).phrase}
     except ValueError:
@@ -301,6 +299,7 @@ class FakeLine:
         self._msg_ids = itertools.count(int(time.time() * 1000) * 1000 % 10**17 + 10**17)
         self._latency = float(latency)
         self._server = None
+        self._serving = False
         self._thread: threading.Thread | None = None
         self._conns: set = set()
         # data (kept by reset)
@@ -310,6 +309,7 @@ class FakeLine:
         # quota
         self._quota_limit: int | None = None
         self._quota_used = 0
+        self._reset_seq = 0  # requests with seq <= this arrived before the last reset()
         self._clear_state()
 
     def _clear_state(self) -> None:
@@ -332,41 +332,50 @@ class FakeLine:
 
     def start(self) -> "FakeLine":
         """Serve in a daemon thread; returns self."""
-        if self._thread is not None:
+        if self._serving:
             return self
         self.bind()
+        self._serving = True
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
                                         name=f"fakeline:{self.port}", daemon=True)
         self._thread.start()
         return self
 
     def serve_forever(self) -> None:
-        """Serve in the calling thread until stop() (from another thread) or an exception."""
+        """Serve in the calling thread until stop() is called from another thread."""
         self.bind()
-        server = self._server
+        self._serving = True
         try:
-            server.serve_forever(poll_interval=0.2)
+            self._server.serve_forever(poll_interval=0.2)
         finally:
-            if self._server is server:
-                self._server = None
-                server.server_close()
+            self._serving = False
+            self._close()
 
     def stop(self) -> None:
-        server, self._server = self._server, None
+        """Stop serving, close the socket and any idle keep-alive connections."""
+        server = self._server
         if server is None:
             return
-        server.shutdown()
-        server.server_close()
+        if self._serving and threading.current_thread() is not self._thread:
+            server.shutdown()  # returns once serve_forever has returned
+        self._serving = False
+        self._close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def _close(self) -> None:
         with self._lock:
+            server, self._server = self._server, None
             conns = list(self._conns)
+        if server is None:
+            return
+        server.server_close()
         for c in conns:  # end idle keep-alive connections too
             try:
                 c.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
 
     def __enter__(self) -> "FakeLine":
         return self.start()
@@ -401,6 +410,7 @@ class FakeLine:
         """
         with self._lock:
             self._clear_state()
+            self._reset_seq = next(self._seq)  # skips one number, harmless
             self._cond.notify_all()
 
     # ------------------------------------------------------------------ data
@@ -709,6 +719,7 @@ class FakeLine:
                 return _error(429, MSG_MONTHLY_LIMIT)
 
             # accepted
+            stale = rec.seq <= self._reset_seq  # arrived before a reset() (e.g. a hang from an earlier test)
             if token_info is not None:
                 token_info["used"] = True
             self._quota_used += cost
@@ -725,12 +736,15 @@ class FakeLine:
                 response, status = {}, 202
             else:
                 response, status = {}, 200
-            if key is not None:
-                self._accepted_keys[key] = (rec.request_id, response)
             rec.recipients = recipients
             rec.status = status
             rec.response = response
-            self._deliveries.append(rec)
+            if stale:  # answer it, but leave the fresh state alone
+                self._quota_used -= cost
+            else:
+                if key is not None:
+                    self._accepted_keys[key] = (rec.request_id, response)
+                self._deliveries.append(rec)
             self._cond.notify_all()
         return _Reply(status, response)
 

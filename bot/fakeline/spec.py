@@ -20,6 +20,7 @@ checked in :func:`check_limits`.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 from collections import defaultdict
 from pathlib import Path
@@ -168,13 +169,18 @@ class SpecValidator:
         return details
 
 
-@functools.lru_cache(maxsize=4)
-def load_spec(spec_path: str | None = None) -> SpecValidator:
-    """Load, prepare and compile the spec (cached per path for the process)."""
+def load_spec(spec_path: str | Path | None = None) -> SpecValidator:
+    """Load, prepare and compile the spec: once per process for a given file content (the vendored
+    copy and an identical copy elsewhere share one compiled validator)."""
     path = Path(spec_path) if spec_path else DEFAULT_SPEC_PATH
+    data = path.read_bytes()
+    return _compile(hashlib.sha256(data).hexdigest(), data)
+
+
+@functools.lru_cache(maxsize=4)
+def _compile(digest: str, data: bytes) -> SpecValidator:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    with open(path, "rb") as fh:
-        doc = yaml.load(fh, Loader=loader)
+    doc = yaml.load(data, Loader=loader)
     return SpecValidator(prepare_schemas(doc))
 
 
