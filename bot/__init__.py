@@ -1,67 +1,17 @@
-"""The door: the Flask app factory. `gunicorn "bot:create_app()"` serves it."""
+"""The door: Flask app factory, webhook, LINE client, sender, configuration, CLI.
 
-from __future__ import annotations
-
-import logging
-from dataclasses import dataclass
-
-from flask import Flask
-
-from bot.config import Settings
-from bot.delivery import DeliveryThread, Sender
-from bot.line_client import LineClient
-from handlers.turn import BotSettings
-from models.db import Database
-
-log = logging.getLogger("meetbot")
+`gunicorn "bot:create_app()"` serves the app. The factory is imported lazily so that light entry
+points (`python -m bot.fakeline`, `meetbot --help`) do not pay for Flask, SQLAlchemy and the SDK.
+"""
 
 
-@dataclass
-class Services:
-    settings: Settings
-    db: Database
-    line: LineClient
-    sender: Sender
-    delivery: DeliveryThread | None
-    bot_settings: BotSettings
+def create_app(*args, **kwargs):
+    from bot.app import create_app as factory
+
+    return factory(*args, **kwargs)
 
 
-def build_services(settings: Settings, *, background_delivery: bool = True, db: Database | None = None) -> Services:
-    settings.require("line_channel_secret", "line_channel_access_token")
-    db = db or Database(settings.database_url)
-    line = LineClient(settings)
-    sender = Sender(db, line, concurrency=settings.sender_concurrency)
-    return Services(
-        settings=settings,
-        db=db,
-        line=line,
-        sender=sender,
-        delivery=DeliveryThread(sender) if background_delivery else None,
-        bot_settings=bot_settings(settings),
-    )
+def build_services(*args, **kwargs):
+    from bot.app import build_services as build
 
-
-def bot_settings(settings: Settings) -> BotSettings:
-    return BotSettings(timezone=settings.timezone, setup_code=settings.setup_code)
-
-
-def create_app(settings: Settings | None = None, *, background_delivery: bool = True,
-               services: Services | None = None) -> Flask:
-    """Build the web app. Web workers never run the clock; `meetbot clock` does."""
-    from bot.webhook import blueprint
-    from models.schema import schema_state
-
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    settings = settings or Settings.from_env()
-    services = services or build_services(settings, background_delivery=background_delivery)
-    app = Flask(__name__)
-    app.extensions["meetbot"] = services
-    app.register_blueprint(blueprint)
-    try:
-        state = schema_state(services.db)
-        if not state["current"]:
-            log.error("database schema is %s, the code needs %s: run `meetbot db upgrade`",
-                      state["revision"] or "empty", state["head"])
-    except Exception as exc:
-        log.error("database not reachable at start: %s", exc)
-    return app
+    return build(*args, **kwargs)

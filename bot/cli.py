@@ -106,7 +106,7 @@ def db_status(ctx: Context) -> None:
 
 
 def _clock_context(settings: Settings, database=None):
-    from bot import build_services
+    from bot.app import build_services
     from scheduler.jobs import ClockContext
 
     services = build_services(settings, background_delivery=False, db=database)
@@ -183,7 +183,7 @@ def outbox_command(ctx: Context, dead: bool, limit: int) -> None:
 def serve(ctx: Context, port: int, host: str) -> None:
     """Development: the web app and the clock in one process. Without LINE credentials it starts
     a fake LINE platform alongside, so `meetbot say` can talk to the bot."""
-    from bot import build_services, create_app
+    from bot.app import build_services, create_app
     from models.db import Database
     from models.schema import upgrade
     from scheduler.clock import Clock

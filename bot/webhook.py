@@ -81,12 +81,12 @@ def callback():
         # LINE redeliver the same unreadable body.
         log.error("signed webhook body kept for inspection: %s", exc)
         with services.db.transaction() as session:
-            event_store.keep_rejected_body(session, body, str(exc), now=now)
+            event_store.keep_rejected_body(session, raw, str(exc), now=now)
         return jsonify(status="kept for inspection"), 200
 
     with services.db.transaction() as session:
         for event, why in bad:
-            event_store.keep_rejected_body(session, json.dumps(event, ensure_ascii=False), why, now=now)
+            event_store.keep_rejected_body(session, json.dumps(event, ensure_ascii=False).encode(), why, now=now)
         new_ids = event_store.record_events(session, events, received_at=now)
 
     for event_id in new_ids:  # already in timestamp order

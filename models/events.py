@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import Index, String, Text, func, insert, select, update
+from sqlalchemy import Index, LargeBinary, String, Text, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -65,7 +65,7 @@ class RejectedBody(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     received_at: Mapped[datetime]
-    raw: Mapped[str] = mapped_column(Text)
+    raw: Mapped[bytes] = mapped_column(LargeBinary)  # exactly as received, whatever the bytes
     error: Mapped[str] = mapped_column(Text)
 
 
@@ -86,6 +86,7 @@ def record_events(session: Session, events: list[dict[str, Any]], *, received_at
     """
     new_ids: list[int] = []
     for event in sorted(events, key=lambda e: e.get("timestamp") or 0):
+        event = without_nul(event)
         source = event.get("source") or {}
         row = {
             "webhook_event_id": event["webhookEventId"],
@@ -145,8 +146,19 @@ def pending_event_ids(session: Session, *, received_before: datetime, limit: int
     )
 
 
-def keep_rejected_body(session: Session, raw: str, error: str, *, now: datetime | None = None) -> None:
+def keep_rejected_body(session: Session, raw: bytes, error: str, *, now: datetime | None = None) -> None:
     session.add(RejectedBody(received_at=now or utcnow(), raw=raw[:1_000_000], error=error[:4000]))
+
+
+def without_nul(value: Any) -> Any:
+    """PostgreSQL text and JSONB cannot hold U+0000; LINE text can. Replace it before storing."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd") if "\x00" in value else value
+    if isinstance(value, dict):
+        return {without_nul(k): without_nul(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [without_nul(v) for v in value]
+    return value
 
 
 def count_events(session: Session) -> dict[str, int]:

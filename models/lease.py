@@ -40,9 +40,10 @@ def acquire(session: Session, name: str, holder: str, *, now: datetime, ttl: tim
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     created = session.execute(
         insert(Lease).values(name=name, holder=holder, acquired_at=now, expires_at=now + ttl)
-        .on_conflict_do_nothing(index_elements=["name"])
+        .on_conflict_do_nothing(index_elements=["name"]).returning(Lease.name)
     )
-    return created.rowcount == 1
+    # RETURNING, not rowcount: psycopg reports -1 for a single-row INSERT here.
+    return created.scalar_one_or_none() is not None
 
 
 def release(session: Session, name: str, holder: str) -> None:

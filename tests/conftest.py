@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from bot import build_services, create_app
+from bot.app import build_services, create_app
 from bot.config import Settings
 from bot.fakeline import FakeLine
 from models.base import Base

@@ -93,6 +93,13 @@ def test_ill_formed_events_are_kept_and_the_good_ones_in_the_same_body_still_cou
     assert count(db, OutboxMessage) == 1
 
 
+def test_a_nul_character_in_a_message_is_stored_and_answered(line, db):
+    assert texts(line.say("สวัสดี\u0000ครับ"))
+    with db.reading() as session:
+        [event] = session.scalars(select(InboundEvent)).all()
+    assert event.payload["message"]["text"] == "สวัสดี\ufffdครับ"
+
+
 def test_unknown_enum_values_and_unknown_event_types_never_fail_the_request(line, db, fake_line):
     weird_source = line.text_event("สวัสดี")
     weird_source["source"] = {"type": "square", "squareChatId": "S1", "userId": USER}
@@ -223,7 +230,7 @@ def test_with_line_hanging_for_10_seconds_the_webhook_still_answers_at_once_and_
     """The answer never waits on LINE: the reply is sent by the background delivery thread."""
     import time
 
-    from bot import create_app
+    from bot.app import create_app
     from bot.delivery import DeliveryThread
     from tests.linechat import LineChat
 

@@ -84,7 +84,7 @@ def upgrade() -> None:
     op.create_table('rejected_bodies',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('received_at', models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('raw', sa.Text(), nullable=False),
+    sa.Column('raw', sa.LargeBinary(), nullable=False),
     sa.Column('error', sa.Text(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_rejected_bodies'))
     )
