@@ -1,0 +1,215 @@
+"""Where a meeting's answers stand: per group, village, sub-district and in total.
+
+How a group's numbers are read from its answers:
+- A leader's answer for the group gives the group's headcount ("we come with 4").
+- Members' own answers count one each.
+- Coming = the larger of the two, so nobody is counted twice when members confirm what their
+  leader already said, and nobody is missed when more members answer than the leader counted.
+- A group with no answer at all is "not yet answered".
+
+Computed with two queries and a pass in Python: 1,000 groups and 10,000 answers take a few
+milliseconds (see benchmarks/).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.meetings import Answer, Invitation, Meeting, Response
+from models.network import FinancialGroup, GroupKind, SubDistrict, Village
+from models.people import Person
+
+
+class GroupState:
+    GOING = "going"
+    NOT_GOING = "not_going"
+    MAYBE = "maybe"
+    UNANSWERED = "unanswered"
+
+
+@dataclass
+class Totals:
+    quota: int = 0
+    coming: int = 0
+    maybe: int = 0
+    not_coming: int = 0
+    groups: int = 0
+    groups_answered: int = 0
+    groups_going: int = 0
+    groups_not_going: int = 0
+    groups_unanswered: int = 0
+
+    def add(self, other: "Totals") -> None:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass
+class GroupTally:
+    group_id: int
+    name: str
+    kind: str
+    village_number: int | None
+    village_name: str | None
+    sub_district_id: int | None
+    sub_district_name: str | None
+    chat_id: str | None
+    quota: int | None
+    coming: int = 0
+    maybe: int = 0
+    not_coming: int = 0
+    answers: int = 0
+    going_names: list[str] = field(default_factory=list)
+
+    @property
+    def state(self) -> str:
+        if self.answers == 0:
+            return GroupState.UNANSWERED
+        if self.coming > 0:
+            return GroupState.GOING
+        if self.maybe > 0:
+            return GroupState.MAYBE
+        return GroupState.NOT_GOING
+
+    @property
+    def over_quota(self) -> bool:
+        return self.quota is not None and self.coming > self.quota
+
+    @property
+    def short_label(self) -> str:
+        if self.village_number is not None and self.kind != GroupKind.OTHER:
+            return f"หมู่ {self.village_number} {GroupKind.SHORT_THAI[self.kind]}"
+        return self.name
+
+    def totals(self) -> Totals:
+        state = self.state
+        return Totals(quota=self.quota or 0, coming=self.coming, maybe=self.maybe, not_coming=self.not_coming,
+                      groups=1, groups_answered=int(state != GroupState.UNANSWERED),
+                      groups_going=int(state == GroupState.GOING),
+                      groups_not_going=int(state == GroupState.NOT_GOING),
+                      groups_unanswered=int(state == GroupState.UNANSWERED))
+
+
+@dataclass
+class VillageTally:
+    number: int | None
+    name: str | None
+    groups: list[GroupTally]
+    totals: Totals
+
+    @property
+    def label(self) -> str:
+        if self.number is None:
+            return "กลุ่มอื่น ๆ"
+        return f"หมู่ {self.number}" + (f" {self.name}" if self.name else "")
+
+
+@dataclass
+class SubDistrictTally:
+    sub_district_id: int | None
+    name: str | None
+    villages: list[VillageTally]
+    totals: Totals
+
+    @property
+    def label(self) -> str:
+        return f"ต.{self.name}" if self.name else "ไม่ระบุตำบล"
+
+
+@dataclass
+class MeetingTally:
+    meeting_id: int
+    groups: list[GroupTally]
+    sub_districts: list[SubDistrictTally]
+    totals: Totals
+    # People who answered for themselves outside any invited group (e.g. facilitators).
+    individuals_coming: int = 0
+    individuals_maybe: int = 0
+
+    def group(self, group_id: int) -> GroupTally | None:
+        return next((g for g in self.groups if g.group_id == group_id), None)
+
+    @property
+    def unanswered(self) -> list[GroupTally]:
+        return [g for g in self.groups if g.state == GroupState.UNANSWERED]
+
+    @property
+    def coming(self) -> int:
+        return self.totals.coming + self.individuals_coming
+
+
+def tally(session: Session, meeting: Meeting | int) -> MeetingTally:
+    meeting_id = meeting if isinstance(meeting, int) else meeting.id
+    invited = session.execute(
+        select(Invitation.group_id, Invitation.quota, FinancialGroup.name, FinancialGroup.kind,
+               FinancialGroup.chat_id, Village.number, Village.name, SubDistrict.id, SubDistrict.name)
+        .join(FinancialGroup, FinancialGroup.id == Invitation.group_id)
+        .outerjoin(Village, Village.id == FinancialGroup.village_id)
+        .outerjoin(SubDistrict, SubDistrict.id == FinancialGroup.sub_district_id)
+        .where(Invitation.meeting_id == meeting_id)
+    ).all()
+    groups: dict[int, GroupTally] = {}
+    for (group_id, quota, name, kind, chat_id, village_number, village_name, sub_id, sub_name) in invited:
+        groups[group_id] = GroupTally(group_id=group_id, name=name, kind=kind, village_number=village_number,
+                                      village_name=village_name, sub_district_id=sub_id, sub_district_name=sub_name,
+                                      chat_id=chat_id, quota=quota)
+
+    answers = session.execute(
+        select(Answer.group_id, Answer.for_group, Answer.response, Answer.headcount, Answer.updated_at,
+               Person.full_name, Person.display_name)
+        .join(Person, Person.id == Answer.person_id)
+        .where(Answer.meeting_id == meeting_id)
+    ).all()
+    # Per group: the latest answer for the whole group, and the members' own answers.
+    group_answer: dict[int, tuple] = {}
+    own: dict[int, list[tuple]] = defaultdict(list)
+    individuals_coming = individuals_maybe = 0
+    for group_id, for_group, response, headcount, updated_at, full_name, display_name in answers:
+        if group_id is None or group_id not in groups:
+            if response == Response.GOING:
+                individuals_coming += headcount
+            elif response == Response.MAYBE:
+                individuals_maybe += 1
+            continue
+        if for_group:
+            if group_id not in group_answer or updated_at > group_answer[group_id][2]:
+                group_answer[group_id] = (response, headcount, updated_at)
+        else:
+            own[group_id].append((response, headcount, full_name or display_name))
+    for group_id, tally_row in groups.items():
+        mine = own.get(group_id, [])
+        lead = group_answer.get(group_id)
+        own_going = sum(h for r, h, _ in mine if r == Response.GOING)
+        own_maybe = sum(1 for r, _, _ in mine if r == Response.MAYBE)
+        own_not = sum(1 for r, _, _ in mine if r == Response.NOT_GOING)
+        lead_going = lead[1] if lead and lead[0] == Response.GOING else 0
+        lead_maybe = lead[1] if lead and lead[0] == Response.MAYBE else 0
+        tally_row.coming = max(lead_going, own_going)
+        tally_row.maybe = max(lead_maybe, own_maybe)
+        tally_row.not_coming = own_not
+        tally_row.answers = len(mine) + (1 if lead else 0)
+        tally_row.going_names = [n for r, _, n in mine if r == Response.GOING and n]
+
+    ordered = sorted(groups.values(), key=lambda g: (
+        g.sub_district_name or "\uffff", g.village_number if g.village_number is not None else 10_000,
+        GroupKind.ALL.index(g.kind) if g.kind in GroupKind.ALL else 9, g.name))
+    sub_districts: list[SubDistrictTally] = []
+    total = Totals()
+    for g in ordered:
+        if not sub_districts or sub_districts[-1].sub_district_id != g.sub_district_id:
+            sub_districts.append(SubDistrictTally(g.sub_district_id, g.sub_district_name, [], Totals()))
+        sub = sub_districts[-1]
+        if not sub.villages or sub.villages[-1].number != g.village_number:
+            sub.villages.append(VillageTally(g.village_number, g.village_name, [], Totals()))
+        village = sub.villages[-1]
+        village.groups.append(g)
+        t = g.totals()
+        village.totals.add(t)
+        sub.totals.add(t)
+        total.add(t)
+    return MeetingTally(meeting_id=meeting_id, groups=ordered, sub_districts=sub_districts, totals=total,
+                        individuals_coming=individuals_coming, individuals_maybe=individuals_maybe)
