@@ -1,0 +1,50 @@
+"""Postback data: what a button tap carries back to the bot.
+
+A tap must say everything needed to act on it (which meeting, which answer, how many), because a
+group chat has many people tapping at once and no conversation state can tell them apart. The
+data is a short query string, well under LINE's 300 characters.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, urlencode
+
+from models.line_limits import MAX_POSTBACK_DATA
+
+
+class Action:
+    ANSWER = "ans"         # m=meeting r=going|not_going|maybe [n=headcount] [g=group]
+    LINK = "link"          # g=group: link this chat to a financial group
+    SUMMARY = "sum"        # m=meeting
+    INVITE = "inv"         # m=meeting g=group [q=quota]
+    PICK_DATE = "date"     # the date-time picker of the guided meeting flow (params carry the value)
+    CONFIRM = "ok"         # f=flow: confirm a pending step (e.g. an announcement's cost)
+    CANCEL_STEP = "no"     # f=flow: abandon a pending step
+    AUDIENCE = "aud"       # k=kind [m=meeting] [s=sub-district]: an announcement's audience
+    CHECK_IN = "here"      # m=meeting
+    CALENDAR = "cal"       # m=meeting
+
+
+def encode(action: str, **fields) -> str:
+    data = urlencode({"a": action, **{k: v for k, v in fields.items() if v is not None}})
+    if len(data) > MAX_POSTBACK_DATA:
+        raise ValueError(f"postback data over {MAX_POSTBACK_DATA} characters: {data[:60]}…")
+    return data
+
+
+def decode(data: str | None) -> dict[str, str]:
+    """The fields of a postback; {} for anything that is not ours (never raises)."""
+    if not data or len(data) > MAX_POSTBACK_DATA:
+        return {}
+    try:
+        fields = dict(parse_qsl(data, strict_parsing=True))
+    except ValueError:
+        return {}
+    return fields if "a" in fields else {}
+
+
+def int_field(fields: dict[str, str], name: str) -> int | None:
+    value = fields.get(name)
+    if value is None or not value.isascii() or not value.isdigit():
+        return None
+    return int(value)
