@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Callable
 
 from flask import Flask
 
@@ -11,6 +13,7 @@ from bot.config import Settings
 from bot.delivery import DeliveryThread, Sender
 from bot.line_client import LineClient
 from handlers.turn import BotSettings
+from models.base import utcnow
 from models.db import Database
 
 log = logging.getLogger("meetbot")
@@ -24,6 +27,12 @@ class Services:
     sender: Sender
     delivery: DeliveryThread | None
     bot_settings: BotSettings
+    # The time as the app sees it: tests and simulations move it; everything else uses real time.
+    clock: Callable[[], datetime] = utcnow
+
+    def set_clock(self, clock: Callable[[], datetime]) -> None:
+        self.clock = clock
+        self.sender.clock = clock
 
 
 def build_services(settings: Settings, *, background_delivery: bool = True, db: Database | None = None) -> Services:

@@ -14,7 +14,6 @@ import hmac
 from handlers import process_event
 from models import events as event_store
 from models import outbox
-from models.base import utcnow
 
 log = logging.getLogger("meetbot.webhook")
 blueprint = Blueprint("webhook", __name__)
@@ -73,7 +72,7 @@ def callback():
         return jsonify(error="invalid signature"), 400
 
     body = raw.decode("utf-8", errors="replace")
-    now = utcnow()
+    now = services.clock()
     try:
         events, bad = _events_of(body)
     except MalformedBody as exc:

@@ -1,20 +1,49 @@
-"""Reply builders: every message the bot says is made here, within LINE's limits."""
+"""Small message builders shared by handlers (cards and summaries are in handlers/cards.py).
+
+Labels are cut to LINE's 20 characters here, once, so no handler can produce a refused message.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-WELCOME = "สวัสดีครับ ผมคือ meetbot ผู้ช่วยนัดประชุมของเครือข่ายกลุ่มการเงินชุมชน"
-HELP = (
-    "วิธีใช้ meetbot\n"
-    "• ดูนัดหมาย: พิมพ์ \"นัดหมาย\"\n"
-    "• ตอบรับนัด: แตะปุ่ม ไป / ไม่ไป / ไม่แน่ใจ บนการ์ดนัด หรือพิมพ์ \"ไป 4\"\n"
-    "• ขอความช่วยเหลือ: พิมพ์ \"วิธีใช้\""
-)
+from models.line_limits import MAX_QUICK_REPLY_ITEMS, MAX_QUICK_REPLY_LABEL
+
+
+def label(text: str, limit: int = MAX_QUICK_REPLY_LABEL) -> str:
+    """Cut to LINE's label limit (counted in UTF-16 units, like every LINE limit)."""
+    out = ""
+    for ch in text:
+        candidate = out + ch
+        if len(candidate.encode("utf-16-le")) // 2 > limit:
+            return out[: max(0, len(out) - 1)] + "…" if out else ch
+        out = candidate
+    return out
 
 
 def text(body: str, quick_replies: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     message: dict[str, Any] = {"type": "text", "text": body}
     if quick_replies:
-        message["quickReply"] = {"items": quick_replies}
+        message["quickReply"] = {"items": quick_replies[:MAX_QUICK_REPLY_ITEMS]}
     return message
+
+
+def postback_item(item_label: str, data: str, display: str | None = None) -> dict[str, Any]:
+    action: dict[str, Any] = {"type": "postback", "label": label(item_label), "data": data}
+    if display:
+        action["displayText"] = display[:300]
+    return {"type": "action", "action": action}
+
+
+def message_item(item_label: str, said: str) -> dict[str, Any]:
+    return {"type": "action", "action": {"type": "message", "label": label(item_label), "text": said[:300]}}
+
+
+def datetime_picker_item(item_label: str, data: str, *, mode: str = "datetime", initial: str | None = None,
+                         minimum: str | None = None) -> dict[str, Any]:
+    action: dict[str, Any] = {"type": "datetimepicker", "label": label(item_label), "data": data, "mode": mode}
+    if initial:
+        action["initial"] = initial
+    if minimum:
+        action["min"] = minimum
+    return {"type": "action", "action": action}

@@ -1,21 +1,66 @@
-"""The routes, in the order they are tried."""
+"""The routes, in the order they are tried: the first whose check accepts the event handles it."""
 
 from __future__ import annotations
 
-from handlers import replies
+from handlers import answers, chats, commands, meetings, replies
+from handlers.postbacks import Action
 from handlers.router import Router
+from handlers.texts import t
 from handlers.turn import Turn
 
 router = Router()
 
 
-@router.route(lambda t: t.event.type == "follow")
-def handle_follow(turn: Turn, _) -> None:
-    """A person added the bot as a friend: greet and show what they can do."""
-    turn.say(replies.text(replies.WELCOME + "\n\n" + replies.HELP))
+def event(kind: str):
+    return lambda turn: turn.event.type == kind
 
 
-@router.route(lambda t: t.event.type == "message" and t.event.text is not None and t.event.in_direct_chat)
+def tapped(action: str):
+    return lambda turn: turn.postback if turn.postback.get("a") == action else None
+
+
+def said(*kinds):
+    return lambda turn: turn.command if isinstance(turn.command, kinds) else None
+
+
+router.route(event("follow"), "follow")(chats.handle_follow)
+router.route(event("join"), "join")(chats.handle_join)
+router.route(event("leave"), "leave")(chats.handle_leave)
+
+router.route(tapped(Action.ANSWER), "answer_tap")(answers.handle_answer_tap)
+router.route(tapped(Action.LINK), "link_tap")(chats.handle_link_tap)
+router.route(tapped(Action.SUMMARY), "summary_tap")(meetings.handle_summary_tap)
+router.route(tapped(Action.PICK_DATE), "picked_when")(meetings.handle_picked_when)
+
+router.route(said(commands.Answer), "answer")(answers.handle_answer_text)
+router.route(said(commands.Help), "help")(chats.handle_help)
+router.route(said(commands.Link), "link")(chats.handle_link_text)
+router.route(said(commands.ClaimCoordinator), "claim_coordinator")(chats.handle_claim_coordinator)
+router.route(said(commands.Language), "language")(chats.handle_language)
+router.route(said(commands.Appoint), "appoint")(chats.handle_appoint)
+router.route(said(commands.CreateMeeting), "create_meeting")(meetings.handle_create)
+router.route(said(commands.ListMeetings), "list_meetings")(meetings.handle_list)
+router.route(said(commands.Invite), "invite")(meetings.handle_invite)
+router.route(said(commands.Summary), "summary")(meetings.handle_summary)
+router.route(said(commands.Cancel), "cancel")(meetings.handle_cancel)
+router.route(said(commands.Move), "move")(meetings.handle_move)
+
+
+@router.route(said(commands.Invalid), "invalid")
+def handle_invalid(turn: Turn, command) -> None:
+    """A command with arguments we cannot use: say why, change nothing."""
+    turn.say(replies.text(command.reason_en if turn.lang == "en" and getattr(command, "reason_en", None)
+                          else command.reason))
+
+
+@router.route(lambda turn: turn.event.text is not None and meetings.pending_when(turn), "typed_when")
+def handle_typed_when(turn: Turn, found) -> None:
+    """A date typed in answer to "when is it?" during a create or move."""
+    meetings.complete_with_typed_when(turn, found)
+
+
+@router.route(lambda t_: t_.event.type == "message" and t_.event.text is not None and t_.event.in_direct_chat,
+              "direct_text")
 def handle_direct_text(turn: Turn, _) -> None:
     """Any text in a 1:1 chat that no command took: the help text."""
-    turn.say(replies.text(replies.HELP))
+    turn.say(replies.text(chats.help_text(turn)))

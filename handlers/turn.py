@@ -1,9 +1,10 @@
-"""One event being handled: its database session, the time, and what the bot will answer."""
+"""One event being handled: its database session, the time, who is speaking, and the answer."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -11,6 +12,8 @@ from sqlalchemy.orm import Session
 
 from handlers.events import ChatEvent
 from models import outbox
+from models.network import Chat, ensure_chat
+from models.people import Person, ensure_person
 
 
 @dataclass(frozen=True)
@@ -29,9 +32,57 @@ class Turn:
     settings: BotSettings = field(default_factory=BotSettings)
     answers: list[dict[str, Any]] = field(default_factory=list)
 
+    # -- who and where ----------------------------------------------------------------------------
+
+    @cached_property
+    def person(self) -> Person | None:
+        """The person speaking (created on first sight); None when LINE did not say (PC clients)."""
+        if not self.event.user_id:
+            return None
+        return ensure_person(self.session, self.event.user_id)
+
+    @cached_property
+    def chat(self) -> Chat | None:
+        if not self.event.chat_id:
+            return None
+        return ensure_chat(self.session, self.event.chat_id, self.event.source_type or "user", now=self.now)
+
+    @cached_property
+    def command(self):
+        """The text parsed once into a typed command (None: not a command)."""
+        from handlers.commands import parse_command
+
+        return parse_command(self.event.text) if self.event.text else None
+
+    @cached_property
+    def postback(self) -> dict[str, str]:
+        from handlers.postbacks import decode
+
+        return decode(self.event.postback_data) if self.event.type == "postback" else {}
+
+    @property
+    def lang(self) -> str:
+        """English only when asked for: the chat's choice in groups, the person's in 1:1 chats."""
+        if self.event.in_group:
+            return (self.chat.language if self.chat else None) or "th"
+        return (self.person.language if self.person else None) or "th"
+
+    # -- answering ---------------------------------------------------------------------------------
+
     def say(self, *messages: dict[str, Any]) -> None:
         """Answer in the chat the event came from; everything said in one turn is one reply."""
         self.answers.extend(messages)
+
+    def push(self, chat_id: str, messages: list[dict[str, Any]], *, purpose: str, meeting_id: int | None = None,
+             dedupe_key: str | None = None, cost: int = 1) -> list[outbox.OutboxMessage]:
+        """Send to another chat (costs quota), in the same transaction as the turn's changes.
+
+        With a dedupe key the message is queued at most once (a card per meeting and chat)."""
+        kw = dict(to=chat_id, messages=messages, purpose=purpose, meeting_id=meeting_id, cost_per_request=cost,
+                  now=self.now)
+        if dedupe_key:
+            return outbox.enqueue_once(self.session, dedupe_key=dedupe_key, **kw)
+        return outbox.enqueue(self.session, **kw)
 
     def finish(self) -> list[outbox.OutboxMessage]:
         """Queue the answer in the outbox (same transaction as the turn's changes)."""

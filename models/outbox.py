@@ -150,6 +150,23 @@ def enqueue(
     return rows
 
 
+def enqueue_once(session: Session, *, dedupe_key: str, **kw) -> list[OutboxMessage]:
+    """Like `enqueue`, but a message with this dedupe key is queued at most once, ever.
+
+    The unique key decides (a savepoint catches the duplicate), so two processes queueing the
+    same reminder or card at the same moment still produce one message.
+    """
+    from sqlalchemy.exc import IntegrityError
+
+    if session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)) is not None:
+        return []
+    try:
+        with session.begin_nested():
+            return enqueue(session, dedupe_key=dedupe_key, **kw)
+    except IntegrityError:
+        return []
+
+
 def enqueue_to_users(
     session: Session,
     user_ids: Iterable[str],

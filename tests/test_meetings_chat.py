@@ -1,0 +1,425 @@
+"""Meetings and answers in LINE chats, through signed webhooks and the fake LINE platform."""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import func, select
+from werkzeug.serving import make_server
+
+from handlers.postbacks import Action, decode, encode
+from models.line_limits import utf16_len
+from models.meetings import Answer, AnswerChange, Invitation, Meeting, MeetingStatus
+from models.network import FinancialGroup
+from models.people import Person, Role
+from tests import network
+from tests.conftest import TEST_SECRET
+from tests.linechat import sign, texts
+from tests.network import COORDINATOR, FACILITATOR, MEMBER, TEAM_CHAT, chat_id, leader_id
+
+BANGKOK_NOW = datetime(2026, 7, 27, 3, 0, tzinfo=timezone.utc)  # Monday 27 Jul 2026, 10:00 in Bangkok
+FUND_1 = "กองทุนหมู่บ้าน หมู่ 1 ต.บางจาก"
+FUND_2 = "กองทุนหมู่บ้าน หมู่ 2 ต.บางจาก"
+FUND_3 = "กองทุนหมู่บ้าน หมู่ 3 ต.บางจาก"
+SAVINGS_TR = "กลุ่มออมทรัพย์ หมู่ 1 ต.ท่าไร่"
+FUND_TR = "กองทุนหมู่บ้าน หมู่ 1 ต.ท่าไร่"
+
+
+@pytest.fixture
+def net(db, services):
+    services.set_clock(lambda: BANGKOK_NOW)
+    return network.build(db)
+
+
+def one(db, model, *where):
+    with db.reading() as s:
+        return s.scalars(select(model).where(*where)).one()
+
+
+def count(db, model, *where) -> int:
+    with db.reading() as s:
+        return s.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def flex_cards(messages):
+    return [m for m in messages if m["type"] == "flex"]
+
+
+def buttons_data(message) -> list[dict]:
+    found = []
+
+    def walk(obj):
+        if isinstance(obj, dict):
+            action = obj.get("action")
+            if isinstance(action, dict) and action.get("type") == "postback":
+                found.append(decode(action["data"]))
+            for v in obj.values():
+                walk(v)
+        elif isinstance(obj, list):
+            for v in obj:
+                walk(v)
+
+    walk(message)
+    return found
+
+
+def create_meeting(line, text="นัด 14 ส.ค. 2569 09:00 วัดบางสะพาน เรื่อง ประชุมกองทุนหมู่บ้านตำบลบางจาก",
+                   chat=None):
+    return line.say(text, user=COORDINATOR, group=chat)
+
+
+# -- joining and linking -------------------------------------------------------------------------
+
+
+def test_the_bot_joining_a_group_greets_in_three_lines_and_offers_groups_to_link(line, net, fake_line):
+    new_chat = chat_id(999)
+    mark = line.last_seq()
+    line.send(line.event("join", user=None, group=new_chat))
+    [greeting] = line.conversation(new_chat, mark)
+    assert len(greeting["text"].splitlines()) == 3
+    assert "ผูกกลุ่ม" in greeting["text"]
+    items = greeting["quickReply"]["items"]
+    assert 1 <= len(items) <= 13
+    assert all(utf16_len(i["action"]["label"]) <= 20 for i in items)
+    assert all(decode(i["action"]["data"])["a"] == Action.LINK for i in items)
+
+
+def test_a_coordinator_links_a_chat_with_one_tap_and_a_member_is_politely_refused(line, db, net):
+    new_chat = chat_id(998)
+    group_id = net.groups["ทีมคุณอำนวย"]
+    refused = line.tap(encode(Action.LINK, g=group_id), user=MEMBER, group=new_chat)
+    assert "ขออภัย" in refused[0]["text"]
+    assert one(db, FinancialGroup, FinancialGroup.id == group_id).chat_id is None
+    linked = line.tap(encode(Action.LINK, g=group_id), user=COORDINATOR, group=new_chat)
+    assert "ทีมคุณอำนวย" in linked[0]["text"]
+    assert one(db, FinancialGroup, FinancialGroup.id == group_id).chat_id == new_chat
+
+
+def test_link_by_name_in_thai(line, db, net):
+    new_chat = chat_id(997)
+    answer = line.say("ผูกกลุ่ม ทีมคุณอำนวย", user=FACILITATOR, group=new_chat)
+    assert "ผูกห้องนี้กับ ทีมคุณอำนวย แล้ว" in answer[0]["text"]
+
+
+def test_link_with_an_unknown_name_suggests_groups(line, net):
+    answer = line.say("ผูกกลุ่ม ไม่มีกลุ่มนี้แน่นอน", user=COORDINATOR, group=chat_id(996))
+    assert "ไม่พบกลุ่ม" in answer[0]["text"] and answer[0]["quickReply"]["items"]
+
+
+# -- the first coordinator -----------------------------------------------------------------------
+
+
+def test_the_first_coordinator_claims_the_role_with_the_setup_code_in_a_direct_chat(line, db, services):
+    someone = "U" + "7" * 32
+    assert "ไม่ถูกต้อง" in line.say("ผู้ประสานงาน ผิด", user=someone)[0]["text"]
+    assert "แชทส่วนตัว" in line.say("ผู้ประสานงาน ตั้งค่า-1234", user=someone, group=chat_id(5))[0]["text"]
+    assert count(db, Person, Person.line_user_id == someone) == 1
+    assert not one(db, Person, Person.line_user_id == someone).roles
+    assert "เป็นผู้ประสานงานแล้ว" in line.say("ผู้ประสานงาน ตั้งค่า-1234", user=someone)[0]["text"]
+    latecomer = "U" + "8" * 32
+    assert "มีผู้ประสานงานแล้ว" in line.say("ผู้ประสานงาน ตั้งค่า-1234", user=latecomer)[0]["text"]
+    with db.reading() as s:
+        holders = s.scalars(select(Person).where(Person.line_user_id.in_([someone, latecomer]))).all()
+        assert {p.line_user_id: p.is_coordinator for p in holders} == {someone: True, latecomer: False}
+
+
+# -- creating meetings ---------------------------------------------------------------------------
+
+
+def test_a_coordinator_creates_a_meeting_in_one_thai_line_and_the_chat_gets_the_card(line, db, net):
+    answer = create_meeting(line, chat=net.chats[FUND_1])
+    meeting = one(db, Meeting)
+    assert meeting.starts_at == datetime(2026, 8, 14, 2, 0, tzinfo=timezone.utc)
+    assert meeting.venue_name == "วัดบางสะพาน"
+    assert meeting.title == "ประชุมกองทุนหมู่บ้านตำบลบางจาก"
+    assert "วันศุกร์ที่ 14 ส.ค. 2569" in answer[0]["text"]
+    [card] = flex_cards(answer)
+    shown = " ".join(texts([card]))
+    assert "14 ส.ค. 2569" in shown and "วัดบางสะพาน" in shown
+    actions = {d.get("r") for d in buttons_data(card) if d.get("a") == Action.ANSWER}
+    assert {"going", "not_going", "maybe"} <= actions
+    # The chat it was made in is invited by default.
+    with db.reading() as session:
+        assert [i.group_id for i in session.scalars(select(Invitation))] == [net.groups[FUND_1]]
+
+
+def test_a_meeting_date_without_a_time_asks_for_the_time_with_taps(line, db, net):
+    answer = line.say("นัด 14 ส.ค. วัดบางสะพาน", user=COORDINATOR)
+    assert count(db, Meeting) == 0
+    items = answer[0]["quickReply"]["items"]
+    nine = next(i for i in items if i["action"]["label"].startswith("09.00"))
+    done = line.tap(nine["action"]["data"], user=COORDINATOR)
+    meeting = one(db, Meeting)
+    assert meeting.starts_at == datetime(2026, 8, 14, 2, 0, tzinfo=timezone.utc)
+    assert meeting.venue_name == "วัดบางสะพาน"
+    assert flex_cards(done)
+
+
+def test_the_guided_flow_uses_the_date_time_picker(line, db, net):
+    answer = line.say("นัด ประชุมทีมคุณอำนวย", user=COORDINATOR)
+    picker = next(i["action"] for i in answer[0]["quickReply"]["items"] if i["action"]["type"] == "datetimepicker")
+    line.tap(picker["data"], user=COORDINATOR, params={"datetime": "2026-08-08T09:00"})
+    meeting = one(db, Meeting)
+    assert meeting.starts_at == datetime(2026, 8, 8, 2, 0, tzinfo=timezone.utc)
+    assert meeting.title == "ประชุมทีมคุณอำนวย"
+
+
+def test_an_unclear_time_is_asked_not_guessed(line, db, net):
+    answer = line.say("นัด 14 ส.ค. 2569 2 โมง วัดบางสะพาน", user=COORDINATOR)
+    assert count(db, Meeting) == 0
+    labels = [i["action"]["label"] for i in answer[0]["quickReply"]["items"]]
+    assert len(labels) >= 3  # 08.00 and 14.00, and the picker
+
+
+def test_a_leader_cannot_create_a_meeting_and_nothing_changes(line, db, net):
+    answer = line.say("นัด 14 ส.ค. 2569 09:00 วัดบางสะพาน", user=leader_id(1), group=net.chats[FUND_1])
+    assert "ผู้ประสานงาน" in answer[0]["text"] and "ขออภัย" in answer[0]["text"]
+    assert count(db, Meeting) == 0
+
+
+# -- inviting ------------------------------------------------------------------------------------
+
+
+def test_inviting_a_sub_district_with_a_quota_sends_the_card_to_each_linked_chat(line, db, net, fake_line):
+    create_meeting(line)  # in the coordinator's 1:1 chat: nobody invited yet
+    mark = line.last_seq()
+    answer = line.say("เชิญ ต.บางจาก 10 #1", user=COORDINATOR)
+    assert "เชิญ 3 กลุ่ม" in answer[0]["text"] and "โควตา 10" in answer[0]["text"]
+    with db.reading() as s:
+        quotas = {i.group_id: i.quota for i in s.scalars(select(Invitation))}
+    assert quotas == {net.groups[name]: 10 for name in (FUND_1, FUND_2, FUND_3)}
+    pushed = [r for r in fake_line.deliveries("push") if r.seq > mark]
+    assert sorted(r.body["to"] for r in pushed) == sorted(net.chats[n] for n in (FUND_1, FUND_2, FUND_3))
+    card = pushed[0].body["messages"][0]
+    assert card["type"] == "flex" and "โควตา 10" in " ".join(texts([card]))
+    # Inviting again changes the quota but does not push the card twice.
+    line.say("เชิญ ต.บางจาก 12 #1", user=COORDINATOR)
+    assert len([r for r in fake_line.deliveries("push") if r.seq > mark]) == 3
+    assert count(db, Invitation, Invitation.quota == 12) == 3
+
+
+# -- answering -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def meeting_14(line, net):
+    create_meeting(line)
+    line.say("เชิญ ต.บางจาก 10 #1", user=COORDINATOR)
+    line.say(f"เชิญ {SAVINGS_TR} 4 #1", user=COORDINATOR)
+    line.say(f"เชิญ {FUND_TR} 4 #1", user=COORDINATOR)
+    return 1
+
+
+def test_a_leader_taps_going_then_a_headcount_for_the_whole_group(line, db, net, meeting_14):
+    chat = net.chats[FUND_1]
+    first = line.tap(encode(Action.ANSWER, m=1, r="going"), user=leader_id(1), group=chat)
+    assert "ไป" in first[0]["text"] and "กี่คน" in first[0]["text"]
+    numbers = first[0]["quickReply"]["items"]
+    assert [i["action"]["label"] for i in numbers][:3] == ["ไป 1 คน", "ไป 2 คน", "ไป 3 คน"]
+    eight = next(i for i in numbers if i["action"]["label"] == "ไป 8 คน")
+    second = line.tap(eight["action"]["data"], user=leader_id(1), group=chat)
+    assert "8" in second[0]["text"] and "8/10" in second[0]["text"]
+    answer = one(db, Answer)
+    assert (answer.for_group, answer.response, answer.headcount) == (True, "going", 8)
+    with db.reading() as s:
+        history = s.scalars(select(AnswerChange).order_by(AnswerChange.id)).all()
+    assert [(h.from_headcount, h.to_headcount) for h in history] == [(None, 1), (1, 8)]
+
+
+@pytest.mark.parametrize("said, response, headcount", [
+    ("ไป 8 คน", "going", 8), ("ไป ๘ คน", "going", 8), ("มา 3 คน", "going", 3), ("yes 4", "going", 4),
+    ("ไม่ไป", "not_going", 0), ("ไม่แน่ใจ", "maybe", 1), ("อาจจะ", "maybe", 1), ("ไปครับ", "going", 1),
+])
+def test_a_leader_answers_for_the_group_by_typing(line, db, net, meeting_14, said, response, headcount):
+    answer = line.say(said, user=leader_id(2), group=net.chats[FUND_2])
+    assert answer and answer[0]["type"] == "text"
+    stored = one(db, Answer)
+    assert (stored.group_id, stored.for_group, stored.response, stored.headcount) == (
+        net.groups[FUND_2], True, response, headcount)
+
+
+def test_a_member_answers_for_themselves_and_cannot_answer_for_the_group(line, db, net, meeting_14):
+    chat = net.chats[FUND_3]
+    refused = line.say("ไป 4 คน", user=MEMBER, group=chat)
+    assert "เฉพาะผู้นำกลุ่ม" in refused[0]["text"]
+    assert count(db, Answer) == 0
+    me_only = refused[0]["quickReply"]["items"][0]["action"]["data"]
+    line.tap(me_only, user=MEMBER, group=chat)
+    stored = one(db, Answer)
+    assert (stored.for_group, stored.headcount, stored.group_id) == (False, 1, net.groups[FUND_3])
+    with db.reading() as s:
+        member = s.scalars(select(Person).where(Person.line_user_id == MEMBER)).one()
+        assert member.has_role(Role.MEMBER, net.groups[FUND_3])
+
+
+def test_in_a_chat_shared_by_two_groups_each_leader_answers_for_their_own(line, db, net, meeting_14):
+    chat = net.chats[SAVINGS_TR]
+    assert chat == net.chats[FUND_TR]
+    line.say("ไป 4", user=net.leaders[SAVINGS_TR], group=chat)
+    line.say("ไป 2", user=net.leaders[FUND_TR], group=chat)
+    with db.reading() as s:
+        answers = {a.group_id: a.headcount for a in s.scalars(select(Answer))}
+    assert answers == {net.groups[SAVINGS_TR]: 4, net.groups[FUND_TR]: 2}
+
+
+def test_over_quota_is_accepted_and_flagged(line, db, net, meeting_14):
+    answer = line.say("ไป 12 คน", user=leader_id(1), group=net.chats[FUND_1])
+    assert "เกินโควตา 12/10" in answer[0]["text"]
+    assert one(db, Answer).headcount == 12
+
+
+def test_with_two_meetings_open_the_bot_asks_which_and_the_code_picks_it(line, db, net, meeting_14):
+    create_meeting(line, "นัด 20 ส.ค. 2569 13:00 วัดบางสะพาน เรื่อง ประชุมครั้งที่ 2", chat=net.chats[FUND_1])
+    chat = net.chats[FUND_1]
+    ask = line.say("ไป 5", user=leader_id(1), group=chat)
+    assert count(db, Answer) == 0
+    choices = ask[0]["quickReply"]["items"]
+    assert {decode(i["action"]["data"])["m"] for i in choices} == {"1", "2"}
+    line.tap(choices[1]["action"]["data"], user=leader_id(1), group=chat)
+    assert one(db, Answer).meeting_id == 2
+    line.say("ไม่ไป #1", user=leader_id(1), group=chat)
+    assert one(db, Answer, Answer.meeting_id == 1).response == "not_going"
+
+
+def test_a_pc_user_without_a_user_id_is_asked_to_use_a_phone(line, db, net, meeting_14):
+    answer = line.say("ไป", user=None, group=net.chats[FUND_1])
+    assert "โทรศัพท์" in answer[0]["text"]
+    assert count(db, Answer) == 0
+
+
+def test_answers_after_a_cancellation_are_refused(line, db, net, meeting_14):
+    line.say("ยกเลิกนัด #1", user=COORDINATOR)
+    answer = line.say("ไป 3", user=leader_id(1), group=net.chats[FUND_1])
+    assert count(db, Answer) == 0
+    assert answer  # told, politely
+
+
+def test_several_leaders_answering_at_once_are_all_recorded(app, line, db, net, meeting_14, fake_line, services):
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        import urllib.request
+
+        leaders = [(leader_id(1), net.chats[FUND_1], 7), (leader_id(2), net.chats[FUND_2], 9),
+                   (leader_id(3), net.chats[FUND_3], 10), (net.leaders[SAVINGS_TR], net.chats[SAVINGS_TR], 4),
+                   (net.leaders[FUND_TR], net.chats[FUND_TR], 3)]
+        barrier = threading.Barrier(len(leaders))
+        statuses = []
+
+        def answer(user, chat, n):
+            body = json.dumps({"events": [line.text_event(f"ไป {n} คน", user=user, group=chat)]},
+                              ensure_ascii=False).encode()
+            request = urllib.request.Request(f"http://127.0.0.1:{server.port}/callback", data=body, method="POST",
+                                             headers={"X-Line-Signature": sign(TEST_SECRET, body),
+                                                      "Content-Type": "application/json"})
+            barrier.wait()
+            with urllib.request.urlopen(request, timeout=30) as response:
+                statuses.append(response.status)
+
+        threads = [threading.Thread(target=answer, args=leader) for leader in leaders]
+        [t.start() for t in threads]
+        [t.join() for t in threads]
+    finally:
+        server.shutdown()
+    assert statuses == [200] * len(leaders)
+    line.deliver()
+    with db.reading() as s:
+        recorded = {a.group_id: a.headcount for a in s.scalars(select(Answer))}
+    assert recorded == {net.groups[FUND_1]: 7, net.groups[FUND_2]: 9, net.groups[FUND_3]: 10,
+                        net.groups[SAVINGS_TR]: 4, net.groups[FUND_TR]: 3}
+    assert len(fake_line.deliveries("reply")) >= len(leaders)
+
+
+# -- summary, list, cancel, move -----------------------------------------------------------------
+
+
+def test_the_summary_shows_villages_groups_against_quota_and_who_has_not_answered(line, net, meeting_14):
+    line.say("ไป 8 คน", user=leader_id(1), group=net.chats[FUND_1])
+    line.say("ไม่ไป", user=leader_id(2), group=net.chats[FUND_2])
+    line.say("ไป 4", user=net.leaders[SAVINGS_TR], group=net.chats[SAVINGS_TR])
+    summary = line.say("สรุป #1", user=COORDINATOR)
+    body = "\n".join(m["text"] for m in summary)
+    assert "ต.บางจาก" in body and "ต.ท่าไร่" in body
+    assert "8/10" in body and "ยังไม่ตอบ" in body
+    assert "หมู่ 3" in body  # fund 3 has not answered
+    assert all(utf16_len(m["text"]) <= 5000 for m in summary) and len(summary) <= 5
+
+
+def test_meetings_lists_upcoming_meetings_for_the_chat(line, net, meeting_14):
+    answer = line.say("นัดหมาย", user=leader_id(1), group=net.chats[FUND_1])
+    assert answer and "#1" in " ".join(texts(answer))
+
+
+def test_cancelling_tells_every_invited_chat_once(line, db, net, meeting_14, fake_line):
+    mark = line.last_seq()
+    answer = line.say("ยกเลิกนัด #1", user=COORDINATOR)
+    assert "ยกเลิกนัด #1 แล้ว" in answer[0]["text"]
+    assert one(db, Meeting).status == MeetingStatus.CANCELLED
+    told = [r.body["to"] for r in fake_line.deliveries("push") if r.seq > mark]
+    expected = {net.chats[n] for n in (FUND_1, FUND_2, FUND_3, SAVINGS_TR)}
+    assert sorted(told) == sorted(expected)
+    again = line.say("ยกเลิกนัด #1", user=COORDINATOR)
+    assert "ยกเลิกไปแล้ว" in again[0]["text"]
+    assert len([r for r in fake_line.deliveries("push") if r.seq > mark]) == len(expected)
+
+
+def test_moving_keeps_the_answers_and_tells_the_invited_chats(line, db, net, meeting_14, fake_line):
+    line.say("ไป 8 คน", user=leader_id(1), group=net.chats[FUND_1])
+    mark = line.last_seq()
+    answer = line.say("เลื่อนนัด #1 16 ส.ค. 2569 13:30", user=COORDINATOR)
+    assert "เลื่อนนัด #1" in answer[0]["text"]
+    meeting = one(db, Meeting)
+    assert meeting.starts_at == datetime(2026, 8, 16, 6, 30, tzinfo=timezone.utc)
+    assert meeting.status == MeetingStatus.MOVED
+    assert one(db, Answer).headcount == 8
+    pushes = [r for r in fake_line.deliveries("push") if r.seq > mark]
+    assert len(pushes) == 4
+    assert "16 ส.ค. 2569" in " ".join(texts(pushes[0].body["messages"]))
+
+
+def test_unknown_text_is_silent_in_groups_and_answered_with_help_one_to_one(line, net):
+    assert line.say("ฝนตกหนักมากวันนี้", user=leader_id(1), group=net.chats[FUND_1]) == []
+    assert "วิธีใช้" in line.say("ฝนตกหนักมากวันนี้", user=leader_id(1))[0]["text"]
+
+
+def test_help_lists_what_this_person_may_do(line, net):
+    coordinator_help = line.say("วิธีใช้", user=COORDINATOR)[0]["text"]
+    member_help = line.say("วิธีใช้", user=MEMBER)[0]["text"]
+    assert "ผู้ประสานงาน" in coordinator_help and "นัด" in coordinator_help
+    assert "ผู้ประสานงาน:" not in member_help
+
+
+def test_english_is_understood_and_a_person_can_switch_to_english(line, db, net, meeting_14):
+    line.say("English", user=leader_id(1))
+    answer = line.say("/meetings", user=leader_id(1))
+    assert answer
+    chat = net.chats[FUND_1]
+    line.say("/lang en", user=leader_id(1), group=chat)
+    reply = line.say("yes 6", user=leader_id(1), group=chat)
+    assert reply[0]["text"].startswith("Noted")
+    assert one(db, Answer).headcount == 6
+
+
+def test_a_coordinator_appoints_a_leader_by_mentioning_them(line, db, net):
+    chat = net.chats[FUND_3]
+    newcomer = "U" + "5" * 32
+    event = line.text_event("ตั้งผู้นำ @สมศรี", user=COORDINATOR, group=chat)
+    event["message"]["mention"] = {"mentionees": [{"index": 8, "length": 6, "userId": newcomer, "type": "user"}]}
+    mark = line.last_seq()
+    line.send(event)
+    assert "แต่งตั้ง" in line.conversation(chat, mark)[0]["text"]
+    with db.reading() as s:
+        person = s.scalars(select(Person).where(Person.line_user_id == newcomer)).one()
+        assert person.has_role(Role.LEADER, net.groups[FUND_3])
+
+
+def test_tapping_a_meeting_in_the_list_shows_its_card_to_answer_from(line, net, meeting_14):
+    listing = line.say("นัดหมาย", user=leader_id(1), group=net.chats[FUND_1])
+    taps = [d for d in buttons_data(listing[0]) if d.get("a") == Action.SUMMARY]
+    assert taps
+    fields = dict(taps[0])
+    card = line.tap(encode(fields.pop("a"), **fields), user=leader_id(1), group=net.chats[FUND_1])
+    assert flex_cards(card) and "10" in " ".join(texts(card))
