@@ -1,0 +1,556 @@
+"""Reading chat messages as commands (handlers/commands.py).
+
+The people typing are group leaders, many not young, answering in LINE group chats in Thai;
+coordinators and facilitators type the keyword commands. Most of what is said in a group chat is
+not for the bot, so the chatter cases matter as much as the commands.
+"""
+
+import dataclasses
+import random
+import time
+from datetime import timedelta
+
+import pytest
+
+from handlers.commands import (
+    COMMAND_WORDS,
+    Announce,
+    Answer,
+    Appoint,
+    Cancel,
+    CheckInOther,
+    CheckInSelf,
+    ClaimCoordinator,
+    CreateMeeting,
+    ForgetMe,
+    Help,
+    Invalid,
+    Invite,
+    Language,
+    Link,
+    ListMeetings,
+    Minutes,
+    Move,
+    Note,
+    Remind,
+    Summary,
+    normalise,
+    parse_command,
+)
+
+GOING, NOT_GOING, MAYBE = "going", "not_going", "maybe"
+D, H, M = timedelta(days=1), timedelta(hours=1), timedelta(minutes=1)
+
+
+def going(n=None, meeting=None, names=()):
+    return Answer(GOING, n, meeting, tuple(names))
+
+
+# (text, the command it is)
+COMMANDS = [
+    # -- help
+    ("วิธีใช้", Help()),
+    ("ช่วยด้วย", Help()),
+    ("เมนู", Help()),
+    ("help", Help()),
+    ("/help", Help()),
+    ("HELP", Help()),
+    ("?", Help()),
+    ("？", Help()),
+    ("วิธีใช้ครับ", Help()),
+    # -- linking a chat to its group
+    ("ผูกกลุ่ม กองทุนหมู่บ้าน หมู่ 3", Link("กองทุนหมู่บ้าน หมู่ 3")),
+    ("ผูกกลุ่ม กองทุนหมู่บ้าน หมู่ ๓", Link("กองทุนหมู่บ้าน หมู่ 3")),
+    ("ผูกกลุ่มออมทรัพย์ท่าไร่", Link("ออมทรัพย์ท่าไร่")),
+    ("ผูกกลุ่ม", Link("")),
+    ("/link", Link("")),
+    ("/link Tha Rai savings", Link("Tha Rai savings")),
+    ("ผูกกลุ่ม: กองทุนบางจาก ครับ", Link("กองทุนบางจาก")),
+    # -- claiming the coordinator role
+    ("ผู้ประสานงาน ABC123", ClaimCoordinator("ABC123")),
+    ("ผู้ประสานงาน abc123 ครับ", ClaimCoordinator("abc123")),
+    ("ผู้ประสานงาน รหัส 8841", ClaimCoordinator("8841")),
+    ("/coordinator XyZ-77", ClaimCoordinator("XyZ-77")),
+    # -- creating a meeting: the rest as typed (Thai digits kept), polite tail removed
+    ("นัด 15 ส.ค. 09:00 วัดบางหลวง เรื่อง หารือความร่วมมือกลุ่มการเงิน",
+     CreateMeeting("15 ส.ค. 09:00 วัดบางหลวง เรื่อง หารือความร่วมมือกลุ่มการเงิน")),
+    ("นัดประชุม 14 ส.ค. 9 โมง วัดบางสะพาน ครับ", CreateMeeting("14 ส.ค. 9 โมง วัดบางสะพาน")),
+    ("นัดวันที่ ๑๗ ส.ค. 9 โมง มัสยิดหมู่ 6", CreateMeeting("วันที่ ๑๗ ส.ค. 9 โมง มัสยิดหมู่ 6")),
+    ("นัด15 ส.ค. 9 โมง", CreateMeeting("15 ส.ค. 9 โมง")),
+    ("นัดพรุ่งนี้ 9 โมง ที่ สนง.พัฒนาชุมชน", CreateMeeting("พรุ่งนี้ 9 โมง ที่ สนง.พัฒนาชุมชน")),
+    ("นัดที่วัดบางหลวง 15 ส.ค. 9 โมง", CreateMeeting("ที่วัดบางหลวง 15 ส.ค. 9 โมง")),
+    ("นัดประชุม คณะกรรมการกองทุน", CreateMeeting("คณะกรรมการกองทุน")),  # the guided flow asks when
+    ("นัด", CreateMeeting("")),
+    ("นัดประชุม", CreateMeeting("")),
+    ("นัดประชุมครับ", CreateMeeting("")),
+    ("/meet", CreateMeeting("")),
+    ("/meet 8 Aug 13:30 CDD office", CreateMeeting("8 Aug 13:30 CDD office")),
+    ("/MEET 8 Aug 9am", CreateMeeting("8 Aug 9am")),
+    # -- listing meetings (นัดหมาย is not "นัด" + "หมาย")
+    ("นัดหมาย", ListMeetings()),
+    ("นัดทั้งหมด", ListMeetings()),
+    ("ดูนัด", ListMeetings()),
+    ("ขอดูนัดหมายหน่อยครับ", ListMeetings()),
+    ("/meetings", ListMeetings()),
+    # -- inviting with quotas: the quota is the final number
+    ("เชิญ ต.บางจาก 10", Invite("ต.บางจาก", 10, None)),
+    ("เชิญ ต.บางจาก ๑๐ คน", Invite("ต.บางจาก", 10, None)),
+    ("เชิญ กองทุนหมู่บ้าน หมู่ 3 ท่าไร่ 4 คน #12", Invite("กองทุนหมู่บ้าน หมู่ 3 ท่าไร่", 4, 12)),
+    ("เชิญ #12 ต.ท่าไร่ 4 คน/กลุ่ม", Invite("ต.ท่าไร่", 4, 12)),
+    ("เชิญ ต.บางจาก 10 ต่อกลุ่ม", Invite("ต.บางจาก", 10, None)),
+    ("เชิญ ต.บางจาก กลุ่มละ 10 คน", Invite("ต.บางจาก", 10, None)),
+    ("เชิญ ต.บางจาก สิบคน", Invite("ต.บางจาก", 10, None)),
+    ("เชิญต.มะม่วงสองต้น 10 #๑๗", Invite("ต.มะม่วงสองต้น", 10, 17)),
+    ("เชิญ กองทุนหมู่ 3", Invite("กองทุนหมู่ 3", None, None)),  # หมู่ 3 is the village
+    ("เชิญ กองทุนหมู่ 3 4", Invite("กองทุนหมู่ 3", 4, None)),
+    ("เชิญ ผู้นำชุมชนท่าไร่ #12", Invite("ผู้นำชุมชนท่าไร่", None, 12)),
+    ("เชิญ ต.บางจาก 10 ครับ", Invite("ต.บางจาก", 10, None)),
+    ("/invite Tha Rai 4", Invite("Tha Rai", 4, None)),
+    ("/invite Bang Chak 10 #12", Invite("Bang Chak", 10, 12)),
+    ("/invite Bang Chak 10 per group", Invite("Bang Chak", 10, None)),
+    ("/invite Community leaders #12", Invite("Community leaders", None, 12)),
+    # -- answers: going
+    ("ไป", going()),
+    ("ไป 4", going(4)),
+    ("ไป 4 คน", going(4)),
+    ("ไป4คน", going(4)),
+    ("ไปครับ 4 คน", going(4)),
+    ("ไป 4 ท่าน", going(4)),
+    ("ไป ๔ คน", going(4)),
+    ("ไปสี่คน", going(4)),
+    ("ไป สิบ คน", going(10)),
+    ("ไปกัน 8 คน", going(8)),
+    ("กลุ่มเราไป 4 คนค่ะ", going(4)),
+    ("เราจะไป 4 คน", going(4)),
+    ("มา", going()),
+    ("มา 3 คน", going(3)),
+    ("มาครับ", going()),
+    ("ไปด้วย", going()),
+    ("ไปแน่นอน", going()),
+    ("ไปแน่นอน 3 คน", going(3)),
+    ("ไปได้", going()),
+    ("เข้าร่วม", going()),
+    ("ร่วม 5 คน", going(5)),
+    ("ไปค่ะ", going()),
+    ("ไปครับผม 🙏", going()),
+    ("ไปจ้า👍👍", going()),
+    ("ไปครับบบ", going()),
+    ("ไป 555", going()),  # laughter, not 555 people
+    ("ไป 4 คนนะคะ 😊", going(4)),
+    ("ไป 4 คน!", going(4)),
+    ("ไป\u3000４\u00a0คน", going(4)),
+    ("  ไป   4   คน  ", going(4)),
+    ("ไป\u200b4 คน", going(4)),
+    ("yes", going()),
+    ("Yes!", going()),
+    ("YES 4", going(4)),
+    ("yes, 4 people", going(4)),
+    ("y", going()),
+    ("going 3", going(3)),
+    # meeting codes anywhere
+    ("ไป #12", going(None, 12)),
+    ("#12 ไป 4", going(4, 12)),
+    ("ไป #12 4 คน", going(4, 12)),
+    ("ไป 4 คน #12", going(4, 12)),
+    ("ไป ๔ คน #๑๒", going(4, 12)),
+    ("ไป 4 #12 ครับ", going(4, 12)),
+    ("ไป 4 ＃12", going(4, 12)),
+    # names
+    ("ไป 3 คน: สมศรี, สมชาย, มานี", going(3, None, ["สมศรี", "สมชาย", "มานี"])),
+    ("ไป 3 คน (สมศรี สมชาย มานี)", going(3, None, ["สมศรี", "สมชาย", "มานี"])),
+    ("ไป 3 คน คือ สมศรี สมชาย และมานี", going(3, None, ["สมศรี", "สมชาย", "มานี"])),
+    ("ไป 2 คน สมศรี สมชาย", going(2, None, ["สมศรี", "สมชาย"])),
+    ("ไป 3 คน\n1. สมศรี\n2. สมชาย\n3. มานี", going(3, None, ["สมศรี", "สมชาย", "มานี"])),
+    ("ไป 2 คน: นายสมศักดิ์ ใจดี, นางมานะ ดีใจ ค่ะ", going(2, None, ["นายสมศักดิ์ ใจดี", "นางมานะ ดีใจ"])),
+    ("ไป 2 คน #12: สมศรี, สมชาย", going(2, 12, ["สมศรี", "สมชาย"])),
+    ("ไป: สมศรี, สมชาย", going(2, None, ["สมศรี", "สมชาย"])),
+    # the group answered for, in chats that mix the savings group's and the village fund's leaders
+    ("กองทุนหมู่ 3 ไป 4 คน", Answer(GOING, 4, None, (), "กองทุนหมู่ 3")),
+    ("ไป 4 คน กลุ่มออมทรัพย์หมู่ 3", Answer(GOING, 4, None, (), "กลุ่มออมทรัพย์หมู่ 3")),
+    ("ไป 4 คน จากกองทุนหมู่บ้าน หมู่ 3 #12", Answer(GOING, 4, 12, (), "กองทุนหมู่บ้าน หมู่ 3")),
+    ("ออมทรัพย์หมู่ 2: ไม่ไปค่ะ", Answer(NOT_GOING, None, None, (), "ออมทรัพย์หมู่ 2")),
+    ("กลุ่มเราไป 4 คน", going(4)),  # "our group" is the speaker, not a group's name
+    # -- answers: not going
+    ("ไม่ไป", Answer(NOT_GOING)),
+    ("ไปไม่ได้", Answer(NOT_GOING)),
+    ("ไม่ได้ไป", Answer(NOT_GOING)),
+    ("ไม่มา", Answer(NOT_GOING)),
+    ("มาไม่ได้", Answer(NOT_GOING)),
+    ("ไม่สะดวก", Answer(NOT_GOING)),
+    ("ไม่สะดวกค่ะ", Answer(NOT_GOING)),
+    ("ติดธุระ", Answer(NOT_GOING)),
+    ("ติดธุระค่ะ ขอโทษด้วย", Answer(NOT_GOING)),
+    ("ขอโทษครับ ติดธุระ ไปไม่ได้", Answer(NOT_GOING)),
+    ("ไม่ไป #12", Answer(NOT_GOING, None, 12)),
+    ("no", Answer(NOT_GOING)),
+    ("No.", Answer(NOT_GOING)),
+    ("not going", Answer(NOT_GOING)),
+    ("can't come", Answer(NOT_GOING)),
+    ("can\u2019t come", Answer(NOT_GOING)),
+    # -- answers: maybe
+    ("ไม่แน่ใจ", Answer(MAYBE)),
+    ("ยังไม่แน่ใจ", Answer(MAYBE)),
+    ("ไม่เเน่ใจค่ะ", Answer(MAYBE)),  # typed with two sara e
+    ("อาจจะ", Answer(MAYBE)),
+    ("อาจจะไป", Answer(MAYBE)),
+    ("อาจจะไป 2 คน", Answer(MAYBE, 2)),
+    ("ยังไม่รู้", Answer(MAYBE)),
+    ("maybe", Answer(MAYBE)),
+    ("maybe 2", Answer(MAYBE, 2)),
+    ("Maybe #12", Answer(MAYBE, None, 12)),
+    # -- summary
+    ("สรุป", Summary()),
+    ("สรุป #12", Summary(12)),
+    ("สรุป 12", Summary(12)),
+    ("ยอด", Summary()),
+    ("ขอดูยอดหน่อยครับ", Summary()),
+    ("ใครไปบ้าง", Summary()),
+    ("ใครไปบ้าง?", Summary()),
+    ("ใครไปบ้าง #๑๒", Summary(12)),
+    ("/summary", Summary()),
+    ("/summary #12", Summary(12)),
+    # -- cancel
+    ("ยกเลิกนัด #12", Cancel(12)),
+    ("ยกเลิก #12", Cancel(12)),
+    ("ยกเลิกนัด", Cancel(None)),
+    ("ยกเลิกการประชุม #12", Cancel(12)),
+    ("/cancel #12", Cancel(12)),
+    ("/cancel 12", Cancel(12)),
+    ("/cancel", Cancel(None)),
+    # -- move
+    ("เลื่อนนัด #12 16 ส.ค. 10:00", Move(12, "16 ส.ค. 10:00")),
+    ("เลื่อนนัด #๑๒ ๑๖ ส.ค. ๑๐ โมง ครับ", Move(12, "๑๖ ส.ค. ๑๐ โมง")),
+    ("เลื่อน #12 พรุ่งนี้ 9 โมง", Move(12, "พรุ่งนี้ 9 โมง")),
+    ("เลื่อนนัด 18 ส.ค. 9 โมง #12", Move(12, "18 ส.ค. 9 โมง")),
+    ("เลื่อนนัดไปวันเสาร์ 9 โมง", Move(None, "ไปวันเสาร์ 9 โมง")),
+    ("เลื่อนนัด", Move(None, "")),
+    ("/move #12 16 Aug 10am", Move(12, "16 Aug 10am")),
+    # -- language
+    ("ภาษาอังกฤษ", Language("en")),
+    ("English", Language("en")),
+    ("english please", Language("en")),
+    ("/lang en", Language("en")),
+    ("ภาษาไทย", Language("th")),
+    ("ไทย", Language("th")),
+    ("/lang th", Language("th")),
+    ("เปลี่ยนเป็นภาษาไทยครับ", Language("th")),
+    # -- appointing people (the mentioned ids come from the LINE event)
+    ("ตั้งผู้นำ @สมชาย", Appoint("leader", None, "@สมชาย")),
+    ("ตั้งผู้นำ @สมชาย ใจดี ครับ", Appoint("leader", None, "@สมชาย ใจดี")),
+    ("แต่งตั้งผู้นำกลุ่ม @สมชาย", Appoint("leader", None, "@สมชาย")),
+    ("ตั้งคุณอำนวย @สมศรี", Appoint("facilitator", None, "@สมศรี")),
+    ("ตั้งคุณอำนวย @สมศรี ผู้บันทึก", Appoint("facilitator", "recorder", "@สมศรี")),
+    ("ตั้งคุณอำนวย @สมศรี คนบันทึก", Appoint("facilitator", "recorder", "@สมศรี")),
+    ("ตั้งคุณอำนวย @สมศรี นำกระบวนการ", Appoint("facilitator", "process", "@สมศรี")),
+    ("ตั้งคุณอำนวย ประสานงาน @มานี", Appoint("facilitator", "coordinator", "@มานี")),
+    ("ตั้งผู้ประสานงาน @ปรีชา", Appoint("coordinator", None, "@ปรีชา")),
+    ("ตั้งผู้นำ", Appoint("leader", None, "")),
+    ("/leader @Somchai", Appoint("leader", None, "@Somchai")),
+    ("/facilitator @Somsri recorder", Appoint("facilitator", "recorder", "@Somsri")),
+    ("/facilitator @Somsri process", Appoint("facilitator", "process", "@Somsri")),
+    ("/facilitator @Somsri coordinator", Appoint("facilitator", "coordinator", "@Somsri")),
+    ("/coordinator-add @Preecha", Appoint("coordinator", None, "@Preecha")),
+    # -- reminders
+    ("เตือน #12 3 วัน 1 วัน 2 ชม.", Remind(12, (3 * D, D, 2 * H), False)),
+    ("เตือน #12 1 วัน 2 ชั่วโมง 30 นาที", Remind(12, (D, 2 * H, 30 * M), False)),
+    ("เตือน #12 1 สัปดาห์, 1 วัน และ 2 ชม", Remind(12, (7 * D, D, 2 * H), False)),
+    ("เตือน #๑๒ ๒ ชม.", Remind(12, (2 * H,), False)),
+    ("/remind #12 3d 1d 2h 30m", Remind(12, (3 * D, D, 2 * H, 30 * M), False)),
+    ("/remind #12 2h 1d 1d", Remind(12, (D, 2 * H), False)),  # largest first, no duplicates
+    ("เตือน #12 ปิด", Remind(12, None, True)),
+    ("/remind #12 off", Remind(12, None, True)),
+    ("เตือน #12", Remind(12, None, False)),
+    ("เตือน", Remind(None, None, False)),
+    # -- announcements: the text exactly as typed
+    ("ประกาศ พรุ่งนี้ประชุม 9 โมง\nที่วัดบางหลวง ขอบคุณครับ 🙏",
+     Announce("พรุ่งนี้ประชุม 9 โมง\nที่วัดบางหลวง ขอบคุณครับ 🙏")),
+    ("ประกาศ: งดประชุมวันที่ ๑๗ ค่ะ", Announce("งดประชุมวันที่ ๑๗ ค่ะ")),
+    ("/announce Meeting moved to 9:00.", Announce("Meeting moved to 9:00.")),
+    # -- notes: a leading #12 picks the meeting; tags stay
+    ("บันทึก ปัจจัยความสำเร็จ 3 ข้อ: กรรมการ สมาชิก การบริหาร",
+     Note("ปัจจัยความสำเร็จ 3 ข้อ: กรรมการ สมาชิก การบริหาร")),
+    ("บันทึก #12 #มติ นัดครั้งต่อไป 15 ส.ค. วัดบางหลวง", Note("#มติ นัดครั้งต่อไป 15 ส.ค. วัดบางหลวง", 12)),
+    ("บันทึก #ปัญหา หนี้ค้างชำระ", Note("#ปัญหา หนี้ค้างชำระ")),
+    ("บันทึก#๑๒ กรรมการต้องซื่อสัตย์", Note("กรรมการต้องซื่อสัตย์", 12)),
+    ("บันทึก: การบริหารต้องโปร่งใส #งาน", Note("การบริหารต้องโปร่งใส #งาน")),
+    ("/note #12 loans not repaid #ปัญหา", Note("loans not repaid #ปัญหา", 12)),
+    ("บันทึก", Note("")),
+    ("บันทึกการประชุม: ได้มติเชิญผู้นำชุมชน", Note("ได้มติเชิญผู้นำชุมชน")),
+    # -- minutes
+    ("บันทึกการประชุม #12", Minutes(12)),
+    ("บันทึกการประชุม", Minutes(None)),
+    ("รายงานการประชุม #12", Minutes(12)),
+    ("ขอรายงานการประชุม #12 ครับ", Minutes(12)),
+    ("/minutes #12", Minutes(12)),
+    # -- check-in
+    ("มาแล้ว", CheckInSelf()),
+    ("มาแล้วครับ", CheckInSelf()),
+    ("ถึงแล้ว", CheckInSelf()),
+    ("ถึงแล้วค่ะ 🙏", CheckInSelf()),
+    ("มาแล้ว #12", CheckInSelf(12)),
+    ("/here", CheckInSelf()),
+    ("/here #12", CheckInSelf(12)),
+    ("/checkin", CheckInSelf()),
+    ("เช็คชื่อ ยายศรี กองทุนหมู่ 3", CheckInOther("ยายศรี", "กองทุนหมู่ 3")),
+    ("เช็คชื่อ นายสมศักดิ์ ใจดี กองทุนหมู่ 3", CheckInOther("นายสมศักดิ์ ใจดี", "กองทุนหมู่ 3")),
+    ("เช็คชื่อ ลุงเปลี่ยน กลุ่ม ออมทรัพย์หมู่ 2", CheckInOther("ลุงเปลี่ยน", "ออมทรัพย์หมู่ 2")),
+    ("เช็คชื่อ นาย สมศักดิ์ ท่าไร่", CheckInOther("นาย สมศักดิ์", "ท่าไร่")),
+    ("เช็คชื่อ สมศรี ท่าไร่", CheckInOther("สมศรี", "ท่าไร่")),
+    ("เช็คชื่อ ป้าแดง", CheckInOther("ป้าแดง", "")),
+    ("เช็กชื่อ ยายศรี หมู่ ๓ #๑๒", CheckInOther("ยายศรี", "หมู่ 3", 12)),
+    ("/checkin Somsri Tha Rai savings", CheckInOther("Somsri", "Tha Rai savings")),
+    # -- forget me
+    ("ลบข้อมูลของฉัน", ForgetMe()),
+    ("ลบข้อมูลของผมด้วยครับ", ForgetMe()),
+    ("/forget-me", ForgetMe()),
+    # -- a leading mention of the bot
+    ("@meetbot ไป 4", going(4)),
+    ("@meetbot สรุป #12", Summary(12)),
+    ("@Meet Bot ไป 4 คน", going(4)),
+    ("@meetbot\nนัด 15 ส.ค. 9 โมง", CreateMeeting("15 ส.ค. 9 โมง")),
+]
+
+# Ordinary group-chat talk: the bot stays silent.
+CHATTER = [
+    "ไปกินข้าวกันไหม",
+    "พรุ่งนี้ไปตลาด",
+    "ไม่ไปไหนหรอก 555",
+    "ใครไปตลาดบ้าง",
+    "ไปไหนมา",
+    "มาแล้วจ้า ถึงวัดแล้ว",  # a sentence: the card's check-in button is the reliable way
+    "นัดกันกี่โมง",
+    "สรุปว่ายังไง",
+    "เชิญครับ",  # "please, go ahead"
+    "เชิญ",
+    "บันทึกไว้ก่อนนะ",
+    "ไป?",  # a question to the others
+    "ไปไหม",
+    "ไปด้วยกันไหม",
+    "ไปเลย",
+    "ไปสิ",
+    "ไปกัน",  # "let's go"
+    "มาเร็ว",
+    "มาแล้ว?",
+    "ยอดเยี่ยม",
+    "ยอดมาก",
+    "ยกเลิก",
+    "ยกเลิกนัดแล้วเหรอ",
+    "เลื่อนนัดไปก่อน",
+    "เลื่อนอีกแล้ว",
+    "ประกาศแล้วหรือยัง",
+    "ผูกกลุ่มแล้ว",
+    "ผูกกลุ่มยังไง",
+    "ผู้ประสานงาน",
+    "ผู้ประสานงาน คนใหม่",
+    "ตั้งผู้นำใหม่แล้วเหรอ",
+    "เตือนด้วยนะ",
+    "เตือนความจำ",
+    "เชิญ ทุกท่านร่วมงานบุญ",
+    "เชิญทุกคนมาประชุมนะ",
+    "นัดวันไหนนะ",
+    "นัด 15 ส.ค. ไหม",
+    "นัดที่วัดนะ",
+    "นัดแล้ว",
+    "กองทุนหมู่ 3",
+    "กองทุนหมู่ 3 เขาบอกว่า ไม่ไป",  # reported speech
+    "ไปแล้ว",
+    "ไปด้วยคน",
+    "เช็คชื่อยังไง",
+    "ไม่ไป 2 คน",  # "2 of us are not coming" is not a group's answer
+    "ไป 1 ทุ่ม",
+    "ไป 9 โมง",
+    "ไป 15 ส.ค.",
+    "ไปมีอะไร",
+    "ไปๆ",
+    "ไป #ทะเล",
+    "👍",
+    "555",
+    "ครับ",
+    "สวัสดีครับ",
+    "ขอบคุณครับ 🙏",
+    "no problem",
+    "yes we can",
+    "ok",
+    "@สมชาย ไปไหนมา",
+    "@meetbot",
+    "/unknown command",
+    "https://maps.app.goo.gl/abc",
+    "",
+    "   ",
+    "\n\n",
+]
+
+# Recognised commands with bad arguments: Invalid with a Thai and an English reason.
+INVALID = [
+    "ไป 0",
+    "ไป 9999",
+    "ไป 501 คน",
+    "ไป 555 คน",
+    "yes 0",
+    "maybe 600",
+    "ไป #12 #13",
+    "/invite",
+    "/invite Tha Rai four",
+    "/invite Tha Rai 4.5",
+    "/invite Bang Chak 0",
+    "เชิญ ต.บางจาก 600",
+    "เชิญ ต.บางจาก #abc",
+    "ยกเลิกนัด #abc",
+    "ยกเลิก #12 #13",
+    "/cancel tomorrow",
+    "/summary abc",
+    "/minutes #x",
+    "/move #abc 16 Aug",
+    "เตือน #12 0 วัน",
+    "เตือน #12 90 วัน",
+    "เตือน #12 พรุ่งนี้",
+    "/remind #12 banana",
+    "/lang fr",
+    "/lang",
+    "/coordinator",
+    "ประกาศ",
+    "/announce",
+    "เช็คชื่อ",
+    "ไป 99999999999999999999",
+    "สรุป #123456789012",
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), COMMANDS, ids=[repr(t) for t, _ in COMMANDS])
+def test_reads_the_command(text, expected):
+    assert parse_command(text) == expected
+
+
+@pytest.mark.parametrize("text", CHATTER, ids=[repr(t) for t in CHATTER])
+def test_stays_silent_for_chatter(text):
+    assert parse_command(text) is None
+
+
+@pytest.mark.parametrize("text", INVALID, ids=[repr(t) for t in INVALID])
+def test_bad_arguments_are_invalid_with_a_polite_reason(text):
+    found = parse_command(text)
+    assert isinstance(found, Invalid), found
+    assert "ครับ" in found.reason  # polite Thai, as the bot speaks
+    assert found.reason_en and found.reason_en.isascii()
+
+
+def test_headcount_reason_is_the_one_the_bot_shows():
+    assert parse_command("ไป 0") == Invalid("จำนวนคนต้องเป็น 1 ถึง 500 ครับ", "The number of people must be 1 to 500.")
+
+
+# -- properties over the cases above
+
+
+def _structured(cmd) -> bool:
+    """Commands whose fields are parsed values, not text kept as typed."""
+    return not isinstance(cmd, (Announce, Note, Invalid, Appoint, Move)) and not (
+        isinstance(cmd, CreateMeeting) and cmd.text
+    )
+
+
+@pytest.mark.parametrize("tail", [" ครับ", "ค่ะ", " นะคะ", " 🙏", "!!", " 😊👍", "  "])
+def test_a_polite_tail_changes_nothing(tail):
+    for text, expected in COMMANDS:
+        if _structured(expected) and "\n" not in text and text not in ("?", "？"):
+            assert parse_command(text + tail) == expected, text + tail
+
+
+def test_thai_digits_read_as_ascii_digits():
+    thai = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
+    for text, expected in COMMANDS:
+        if _structured(expected):
+            assert parse_command(text.translate(thai)) == expected, text.translate(thai)
+
+
+def test_a_leading_mention_is_skipped_only_before_a_command():
+    for text, expected in COMMANDS[:150]:
+        if not text.startswith(("@", "?", "？")):
+            assert parse_command("@meetbot " + text) == expected, text
+    for text in CHATTER:
+        if text.strip():
+            assert parse_command("@meetbot " + text) is None, text
+
+
+def test_every_help_keyword_and_its_alias_parse_to_the_same_kind_of_command():
+    arguments = {"/link": "", "/coordinator": " ABC1", "/invite": " ต.บางจาก 10", "/leader": " @x",
+                 "/facilitator": " @x", "/coordinator-add": " @x", "/announce": " ประชุม 9 โมง",
+                 "/note": " #มติ", "/checkin": " ยายศรี กองทุนหมู่ 3", "/meet": " 15 ส.ค. 9 โมง"}
+    for thai, english in COMMAND_WORDS.items():
+        args = arguments.get(english, "")
+        th, en = parse_command(thai + args), parse_command(english + args)
+        assert th is not None and not isinstance(th, Invalid), thai
+        assert type(th) is type(en), (thai, english)
+        assert th == en or english in ("/meet", "/invite", "/checkin", "/coordinator"), (thai, th, en)
+
+
+def test_commands_are_frozen():
+    cmd = parse_command("ไป 4 #12")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        cmd.headcount = 5  # type: ignore[misc]
+
+
+def test_normalise():
+    assert normalise("  ไป\u3000๔\u00a0\u00a0คน ครับผม 🙏🙏 ") == "ไป 4 คน"
+    assert normalise("ไม่เเน่ใจค่าาา!!") == "ไม่แน่ใจ"
+    assert normalise("ไป 555+") == "ไป"
+    assert normalise("#555") == "#555"  # a meeting code is not laughter
+    assert normalise("Yes Please") == "Yes"
+
+
+# -- robustness
+
+_ALPHABET = (
+    list("กขคงจฉชซญดตถทนบปผพฟมยรลวศสหอฮะาิีึืุูเแโใไ่้๊๋็ัำ์ๆ")
+    + list("๐๑๒๓๔๕๖๗๘๙0123456789abcxyzABC")
+    + list(" \t\n\u3000\u00a0\u200b#@/:.,!?()-+$'\"")
+    + ["👍", "🙏", "😊", "\ufe0f", "\u200d"]
+    + ["ไป", "มา", "ไม่", "คน", "ครับ", "ค่ะ", "นะ", "นัด", "เชิญ", "สรุป", "บันทึก", "เตือน", "#12", "555",
+       "ยกเลิก", "เลื่อน", "ประกาศ", "ตั้ง", "ผู้นำ", "คุณอำนวย", "เช็คชื่อ", "มาแล้ว", "หมู่", "กลุ่ม", "วัน",
+       "ชม.", "/invite", "/remind", "/note", "/move", "yes", "no", "maybe", "@meetbot "]
+)
+_KINDS = (Help, Link, ClaimCoordinator, CreateMeeting, ListMeetings, Invite, Answer, Summary, Cancel, Move,
+          Language, Appoint, Remind, Announce, Note, Minutes, CheckInSelf, CheckInOther, ForgetMe, Invalid)
+
+
+def test_no_input_crashes():
+    rng = random.Random(20260815)
+    for _ in range(4000):
+        text = "".join(rng.choice(_ALPHABET) for _ in range(rng.randint(0, 30)))
+        found = parse_command(text)
+        assert found is None or isinstance(found, _KINDS), (text, found)
+        if isinstance(found, Answer):
+            assert found.response in (GOING, NOT_GOING, MAYBE)
+            assert found.headcount is None or 1 <= found.headcount <= 500
+        if isinstance(found, Invite):
+            assert found.target and (found.quota is None or 1 <= found.quota <= 500)
+
+
+@pytest.mark.parametrize("text", [None, 12, b"\xe0\xb9\x84\xe0\xb8\x9b"])
+def test_not_a_string_is_not_a_command(text):
+    assert parse_command(text) is None  # type: ignore[arg-type]
+
+
+LONG_LINES = {
+    "words": "ไป " * 1700,
+    "particles": "ไป" + "ครับ" * 1250,
+    "laughter": "555+ " * 1000,
+    "codes": "ไป " + "#12 " * 1200,
+    "digits": "ไป " + "1" * 5000,
+    "invite": "เชิญ ต.บางจาก " + "1 คน " * 1000,
+    "names": "ไป 3 คน: " + "สมศรี, " * 700,
+    "remind": "เตือน #12 " + "1 วัน " * 800,
+    "mentions": "@a " * 1600 + "ไป",
+    "emoji": "ไป" + "👍" * 2500,
+    "stretched": "ไป" + "ป" * 5000,
+    "note": "บันทึก " + "#มติ " * 1000,
+    "check-in": "เช็คชื่อ " + "นาย " * 1200,
+    "random": "".join(random.Random(7).choice(_ALPHABET) for _ in range(5000)),
+}
+
+
+@pytest.mark.parametrize("kind", LONG_LINES)
+def test_a_long_line_parses_fast(kind):
+    text = LONG_LINES[kind]
+    started = time.perf_counter()
+    parse_command(text)
+    assert time.perf_counter() - started < 0.5
