@@ -30,6 +30,10 @@ def process_event(db: Database, event_id: int, settings: BotSettings, *, now: da
             if row is None:
                 return None  # another worker has it, or had it
             turn = Turn(session=session, event=ChatEvent.from_row(row), now=now, settings=settings)
+            if turn.event.type in ("message", "postback", "join", "follow", "memberJoined") and not turn.event.is_standby:
+                # Learn who is where, even from chatter the bot does not answer: names are
+                # looked up later (scheduler.jobs.refresh_profiles), and group chats are known.
+                turn.chat, turn.person
             route = router.dispatch(turn)
             turn.finish()
             return route

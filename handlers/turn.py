@@ -39,7 +39,10 @@ class Turn:
         """The person speaking (created on first sight); None when LINE did not say (PC clients)."""
         if not self.event.user_id:
             return None
-        return ensure_person(self.session, self.event.user_id)
+        person = ensure_person(self.session, self.event.user_id)
+        if self.event.in_group and person.last_chat_id != self.event.chat_id:
+            person.last_chat_id = self.event.chat_id
+        return person
 
     @cached_property
     def chat(self) -> Chat | None:

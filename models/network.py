@@ -71,6 +71,7 @@ class Chat(Base):
     title: Mapped[str | None] = mapped_column(String(200))
     language: Mapped[str | None] = mapped_column(String(5))
     member_count: Mapped[int | None]  # from LINE, for the cost of a push to this chat
+    checked_at: Mapped[datetime | None]  # when title and member count were last read from LINE
     joined_at: Mapped[datetime | None]
     left_at: Mapped[datetime | None]
 

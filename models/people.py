@@ -46,6 +46,8 @@ class Person(Base):
     phone: Mapped[str | None] = mapped_column(String(40))
     language: Mapped[str | None] = mapped_column(String(5))        # None: Thai
     profile_checked_at: Mapped[datetime | None]
+    # The group chat they last spoke in: LINE gives a non-friend's name only through that group.
+    last_chat_id: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     forgotten_at: Mapped[datetime | None]
 

@@ -51,6 +51,75 @@ def relay_outbox(ctx: ClockContext, now: datetime) -> dict[str, int]:
     return {"sent": report.sent, "retried": report.retried, "dead": report.dead, "uncertain": report.uncertain}
 
 
+PROFILE_MAX_AGE = timedelta(days=7)
+CHAT_MAX_AGE = timedelta(days=1)
+
+
+def refresh_profiles(ctx: ClockContext, now: datetime, *, limit: int = 20) -> dict[str, int]:
+    """Fill in and refresh display names, group titles and member counts from LINE, a few a pass.
+
+    Handlers never call LINE (the webhook must not wait on it); they record user and chat ids,
+    and this job asks LINE for the names afterwards. A group's member count is what a push to it
+    costs against the monthly quota.
+    """
+    from linebot.v3.messaging import ApiException
+    from sqlalchemy import or_, select
+
+    from models.network import Chat
+    from models.people import Person
+
+    line = ctx.sender.line
+    with ctx.db.reading() as session:
+        people = session.execute(
+            select(Person.id, Person.line_user_id, Person.last_chat_id)
+            .where(Person.line_user_id.is_not(None), Person.forgotten_at.is_(None),
+                   or_(Person.profile_checked_at.is_(None), Person.profile_checked_at < now - PROFILE_MAX_AGE))
+            .order_by(Person.profile_checked_at.is_not(None), Person.profile_checked_at, Person.id).limit(limit)).all()
+        chats = session.execute(
+            select(Chat.id).where(Chat.kind == "group", Chat.left_at.is_(None),
+                                  or_(Chat.checked_at.is_(None), Chat.checked_at < now - CHAT_MAX_AGE))
+            .order_by(Chat.checked_at.is_not(None), Chat.checked_at).limit(limit)).all()
+    names = titles = 0
+    for person_id, user_id, last_chat in people:
+        try:
+            if last_chat and last_chat.startswith("C"):
+                profile = line.group_member_profile(last_chat, user_id)
+            else:
+                profile = line.profile(user_id)
+            name = profile.display_name
+        except ApiException as exc:
+            if exc.status not in (400, 403, 404):
+                continue  # LINE is having trouble: try again on a later pass
+            name = None  # not a friend and not in that group any more: nothing to learn
+        except Exception:
+            log.warning("profile lookup for person %s failed", person_id, exc_info=True)
+            continue
+        with ctx.db.transaction() as session:
+            person = session.get(Person, person_id)
+            if name and person.display_name != name:
+                person.display_name = name
+                names += 1
+            person.profile_checked_at = now
+    for (chat_id,) in chats:
+        try:
+            title = line.group_summary(chat_id).group_name
+            members = line.group_member_count(chat_id)
+        except ApiException as exc:
+            if exc.status not in (400, 403, 404):
+                continue
+            title, members = None, None
+        except Exception:
+            log.warning("group lookup for %s failed", chat_id, exc_info=True)
+            continue
+        with ctx.db.transaction() as session:
+            chat = session.get(Chat, chat_id)
+            chat.title = title or chat.title
+            chat.member_count = members or chat.member_count
+            chat.checked_at = now
+            titles += 1
+    return {"people": names, "chats": titles}
+
+
 @dataclass(frozen=True)
 class Job:
     name: str
@@ -60,6 +129,7 @@ class Job:
 # In order: events first (they may queue messages), then whatever queues messages, then sending.
 JOBS: list[Job] = [
     Job("events", handle_stale_events),
+    Job("profiles", refresh_profiles),
     Job("outbox", relay_outbox),
 ]
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-27 05:41:39.387964
+Create Date: 2026-11-27 05:55:58.291857
 """
 from alembic import op
 import sqlalchemy as sa
@@ -23,6 +23,7 @@ def upgrade() -> None:
     sa.Column('title', sa.String(length=200), nullable=True),
     sa.Column('language', sa.String(length=5), nullable=True),
     sa.Column('member_count', sa.Integer(), nullable=True),
+    sa.Column('checked_at', models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('joined_at', models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('left_at', models.base.UTCDateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_chats'))
@@ -43,6 +44,7 @@ def upgrade() -> None:
     sa.Column('phone', sa.String(length=40), nullable=True),
     sa.Column('language', sa.String(length=5), nullable=True),
     sa.Column('profile_checked_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('last_chat_id', sa.String(length=64), nullable=True),
     sa.Column('created_at', models.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('forgotten_at', models.base.UTCDateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_people')),
