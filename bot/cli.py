@@ -316,5 +316,40 @@ def say(words: tuple[str, ...], user_id: str, name: str, group_id: str | None, p
         click.echo(f"meetbot: {render_message(answer['message'])}")
 
 
+@main.command("quota")
+@pass_ctx
+def quota_command(ctx: Context) -> None:
+    """The LINE account's monthly message quota: limit, used, queued and left (read from LINE now)."""
+    from bot.line_client import LineClient
+    from models import quota
+
+    settings = ctx.settings.require("line_channel_access_token")
+    line = LineClient(settings)
+    try:
+        limit, used = line.quota(), line.quota_used()
+    except Exception as exc:
+        _fail(f"could not read the quota from LINE: {exc}")
+    finally:
+        line.close()
+    with ctx.database().transaction() as session:
+        quota.record(session, limit=limit, used=used, now=utcnow_())
+        view = quota.view(session)
+    queued = view.promised
+    if limit is None:
+        click.echo(f"limit none (this plan has no monthly limit), used {used}, queued {queued}")
+    else:
+        click.echo(f"limit {limit}, used {used}, queued {queued}, left {max(0, limit - used - queued)}")
+
+
+def utcnow_():
+    from models.base import utcnow
+
+    return utcnow()
+
+
+from bot.cli_data import register  # noqa: E402  (adds demo, import, role, meeting)
+
+register(main)
+
 if __name__ == "__main__":  # pragma: no cover
     main()

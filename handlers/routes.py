@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import answers, chats, commands, meetings, replies
+from handlers import announce, answers, chats, commands, meetings, reminders, replies
 from handlers.postbacks import Action
 from handlers.router import Router
 from handlers.texts import t
@@ -31,6 +31,9 @@ router.route(tapped(Action.ANSWER), "answer_tap")(answers.handle_answer_tap)
 router.route(tapped(Action.LINK), "link_tap")(chats.handle_link_tap)
 router.route(tapped(Action.SUMMARY), "summary_tap")(meetings.handle_summary_tap)
 router.route(tapped(Action.PICK_DATE), "picked_when")(meetings.handle_picked_when)
+router.route(tapped(Action.AUDIENCE), "announce_audience")(announce.handle_audience)
+router.route(tapped(Action.CONFIRM), "announce_confirm")(announce.handle_confirm)
+router.route(tapped(Action.CANCEL_STEP), "announce_cancel")(announce.handle_cancel_step)
 
 router.route(said(commands.Answer), "answer")(answers.handle_answer_text)
 router.route(said(commands.Help), "help")(chats.handle_help)
@@ -44,6 +47,8 @@ router.route(said(commands.Invite), "invite")(meetings.handle_invite)
 router.route(said(commands.Summary), "summary")(meetings.handle_summary)
 router.route(said(commands.Cancel), "cancel")(meetings.handle_cancel)
 router.route(said(commands.Move), "move")(meetings.handle_move)
+router.route(said(commands.Remind), "remind")(reminders.handle_remind)
+router.route(said(commands.Announce), "announce")(announce.handle_announce)
 
 
 @router.route(said(commands.Invalid), "invalid")

@@ -172,6 +172,57 @@ TEXTS: dict[str, tuple[str, str]] = {
                            "This chat is linked to no single group; link it first, then appoint the leader."),
     "appointed": ("แต่งตั้ง {names} เป็น{role}แล้วครับ", "{names}: now {role}."),
     "ask_in_group_for_leader": ("ตั้งผู้นำกลุ่มทำในห้องไลน์ของกลุ่มนั้นครับ", "Appoint a leader in the group's own chat."),
+    # -- reminders, nudges, quota -----------------------------------------------------------------
+    "reminder_notice": ("🔔 เตือนนัด {code}: {when_rel}", "🔔 Reminder {code}: {when_rel}"),
+    "tomorrow_at": ("พรุ่งนี้ {time}", "tomorrow at {time}"),
+    "today_at": ("วันนี้ {time}", "today at {time}"),
+    "on_day_at": ("{date} {time}", "{date} at {time}"),
+    "nudge_unanswered": (
+        "🔔 นัด {code} {title}\n{when} ที่ {venue}\nกลุ่มของคุณยังไม่ได้ตอบ แตะด้านล่างเพื่อตอบได้เลยครับ",
+        "🔔 Meeting {code} {title}\n{when} at {venue}\nYour group has not answered yet: tap below to answer.",
+    ),
+    "nudge_maybe": (
+        "🔔 นัด {code} {title}\n{when} ที่ {venue}\nคุณตอบไว้ว่าไม่แน่ใจ ตอนนี้ไปได้ไหมครับ?",
+        "🔔 Meeting {code} {title}\n{when} at {venue}\nYou said maybe: can you come?",
+    ),
+    "held_reminders": (
+        "⚠️ โควตาข้อความเดือนนี้ไม่พอ จึงพักการเตือนไว้ (ยังไม่ส่ง):\n{items}\nเหลือ {left} ข้อความ ต้องใช้ {cost}",
+        "⚠️ Not enough monthly message quota, so these reminders are held (not sent):\n{items}\n"
+        "{left} messages left, {cost} needed.",
+    ),
+    "dead_letters": (
+        "⚠️ ส่งข้อความไม่สำเร็จ {n} รายการ:\n{items}",
+        "⚠️ {n} messages could not be delivered:\n{items}",
+    ),
+    "remind_plan": ("การเตือนนัด {code}: {plan}{nudges}", "Reminders for {code}: {plan}{nudges}"),
+    "remind_off": ("ปิดการเตือนนัด {code} แล้วครับ", "Reminders for {code} are off."),
+    "remind_none": ("ไม่มีการเตือน", "none"),
+    "remind_nudges_on": ("\nส่งข้อความส่วนตัวถึงผู้นำกลุ่มที่ยังไม่ตอบด้วย", "\nLeaders who have not answered also get a 1:1 message."),
+    "remind_which": ("ตั้งการเตือนนัดไหนครับ? เช่น เตือน #12 1 วัน 2 ชม.", "Which meeting? e.g. /remind #12 1d 2h"),
+    "remind_bad": ("การเตือนต้องอยู่ระหว่าง 1 นาทีถึง 60 วันก่อนนัดครับ", "A reminder must be 1 minute to 60 days before."),
+    # -- announcements ----------------------------------------------------------------------------
+    "announce_audience": ("ประกาศถึงใครครับ? แตะเลือก", "Who should get it? Tap one."),
+    "announce_invitees": ("ผู้ได้รับเชิญ {code}", "Invitees of {code}"),
+    "announce_facilitators": ("คุณอำนวยทั้งหมด", "All facilitators"),
+    "announce_all_groups": ("ทุกกลุ่มที่ผูกห้อง", "All linked groups"),
+    "announce_cost": (
+        "ประกาศนี้จะส่งถึง {chats} ห้อง และ {people} คน\nใช้โควตาประมาณ {cost} ข้อความ · {left}\nยืนยันส่งไหมครับ?",
+        "This goes to {chats} chats and {people} people.\nIt costs about {cost} messages · {left}\nSend it?",
+    ),
+    "quota_left": ("เหลือ {left} จาก {limit} ข้อความเดือนนี้", "{left} of {limit} left this month"),
+    "quota_unlimited": ("แผนนี้ไม่จำกัดจำนวนข้อความ", "this plan has no monthly limit"),
+    "quota_unknown": ("ยังไม่ทราบโควตาคงเหลือ (ระบบจะอ่านจาก LINE ภายในไม่กี่นาที)",
+                      "the quota left is not known yet (read from LINE within minutes)"),
+    "announce_refused": (
+        "ขออภัยครับ โควตาไม่พอ: ประกาศนี้ใช้ {cost} ข้อความ แต่เหลือ {left} จาก {limit} ข้อความเดือนนี้",
+        "Sorry, not enough quota: this needs {cost} messages but {left} of {limit} are left this month.",
+    ),
+    "announce_nobody": ("ไม่มีผู้รับในกลุ่มนี้ครับ", "Nobody to send to in that audience."),
+    "announce_send": ("ส่งเลย", "Send"),
+    "announce_cancel": ("ยกเลิก", "Cancel"),
+    "announce_sent": ("ส่งประกาศแล้วครับ ({chats} ห้อง, {people} คน)", "Announcement sent ({chats} chats, {people} people)."),
+    "announce_dropped": ("ยกเลิกประกาศแล้วครับ", "Announcement cancelled."),
+    "announce_expired": ("ประกาศนี้หมดเวลาแล้ว พิมพ์ ประกาศ <ข้อความ> ใหม่ครับ", "That announcement expired; type /announce again."),
     # -- unknown --------------------------------------------------------------------------------
     "invalid": ("{reason}", "{reason}"),
 }

@@ -126,7 +126,18 @@ def find_groups(session: Session, query: str, *, limit: int = 13) -> list[Financ
     exact = [g for g in groups if normalise_name(g.name) == wanted]
     if exact:
         return exact
-    return [g for g in groups if wanted in normalise_name(g.name)][:limit]
+    return [g for g in groups if _contains(normalise_name(g.name), wanted)][:limit]
+
+
+def _contains(name: str, wanted: str) -> bool:
+    """`wanted` in `name`, but "หมู่1" must not match "หมู่10": a number ends where digits end."""
+    start = name.find(wanted)
+    while start != -1:
+        end = start + len(wanted)
+        if not (wanted[-1].isdigit() and end < len(name) and name[end].isdigit()):
+            return True
+        start = name.find(wanted, start + 1)
+    return False
 
 
 def find_sub_district(session: Session, query: str) -> SubDistrict | None:

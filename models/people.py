@@ -143,9 +143,12 @@ def revoke(session: Session, person: Person, role: str, *, group_id: int | None 
     return False
 
 
-def coordinators(session: Session) -> list[Person]:
-    return list(session.scalars(select(Person).join(PersonRole).where(PersonRole.role == Role.COORDINATOR)
-                                .order_by(Person.id)).unique())
+def coordinators(session: Session, *, on_line: bool = True) -> list[Person]:
+    """Coordinators; by default only those reachable on LINE (an imported officer may not be)."""
+    query = select(Person).join(PersonRole).where(PersonRole.role == Role.COORDINATOR)
+    if on_line:
+        query = query.where(Person.line_user_id.is_not(None), Person.forgotten_at.is_(None))
+    return list(session.scalars(query.order_by(Person.id)).unique())
 
 
 def leaders_of(session: Session, group_id: int) -> list[Person]:

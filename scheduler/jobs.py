@@ -127,9 +127,18 @@ class Job:
 
 
 # In order: events first (they may queue messages), then whatever queues messages, then sending.
+def _reminder_jobs():
+    from scheduler import reminders
+
+    return reminders
+
+
 JOBS: list[Job] = [
     Job("events", handle_stale_events),
     Job("profiles", refresh_profiles),
+    Job("quota", lambda ctx, now: _reminder_jobs().refresh_quota(ctx, now)),
+    Job("reminders", lambda ctx, now: _reminder_jobs().fire_reminders(ctx, now)),
+    Job("dead_letters", lambda ctx, now: _reminder_jobs().report_dead_letters(ctx, now)),
     Job("outbox", relay_outbox),
 ]
 
