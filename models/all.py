@@ -1,3 +1,5 @@
 """Imports every model module so the metadata knows every table (for Alembic and tests)."""
 
-from models import conversations, events, lease, meetings, network, outbox, people, quota, reminders  # noqa: F401
+from models import (  # noqa: F401
+    attendance, conversations, events, lease, meetings, network, notes, outbox, people, quota, reminders,
+)

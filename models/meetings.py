@@ -66,6 +66,7 @@ class Meeting(Base):
     # The reminder plan: minutes before the start, or None for the default plan (issue: reminders).
     reminder_plan: Mapped[list | None]
     nudges: Mapped[bool] = mapped_column(default=True)
+    leaders_may_note: Mapped[bool] = mapped_column(default=False)  # notes from leaders too, if allowed
 
     invitations: Mapped[list["Invitation"]] = relationship(back_populates="meeting", order_by="Invitation.id",
                                                            cascade="all, delete-orphan")

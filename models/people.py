@@ -143,6 +143,23 @@ def revoke(session: Session, person: Person, role: str, *, group_id: int | None 
     return False
 
 
+def forget(session: Session, person: Person, *, now: datetime) -> None:
+    """`ลบข้อมูลของฉัน`: keep what the network needs (answers, attendance, notes) without the person.
+
+    The row stays so counts and minutes stay true, but nothing in it says who they were: no LINE
+    id, no names, no phone, no roles. Their notes remain, shown as written by "(ไม่ระบุชื่อ)".
+    """
+    person.line_user_id = None
+    person.display_name = None
+    person.full_name = None
+    person.phone = None
+    person.last_chat_id = None
+    person.language = None
+    person.forgotten_at = now
+    person.roles.clear()
+    session.flush()
+
+
 def coordinators(session: Session, *, on_line: bool = True) -> list[Person]:
     """Coordinators; by default only those reachable on LINE (an imported officer may not be)."""
     query = select(Person).join(PersonRole).where(PersonRole.role == Role.COORDINATOR)
