@@ -197,6 +197,13 @@ class LineClient:
         return self._read("quota_consumption", lambda: self.api.get_message_quota_consumption_with_http_info(
             _request_timeout=self.timeout)).total_usage
 
-    def content(self, message_id: str) -> bytes:
-        return bytes(self._read("content", lambda: self.blob.get_message_content_with_http_info(
-            message_id, _request_timeout=self.timeout)))
+    def content(self, message_id: str) -> tuple[bytes, str | None]:
+        """A message's content (a photo) and its content type, from the data host."""
+        try:
+            response = self.blob.get_message_content_with_http_info(message_id, _request_timeout=self.timeout)
+        except ApiException as exc:
+            log.info("LINE content -> %s request_id=%s", exc.status, _header(exc.headers, "x-line-request-id"))
+            raise
+        log.info("LINE content -> %s request_id=%s", response.status_code,
+                 _header(response.headers, "x-line-request-id"))
+        return bytes(response.data), _header(response.headers, "content-type")

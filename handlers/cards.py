@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
 from handlers.postbacks import Action, encode
@@ -248,10 +248,18 @@ def _short_label(group: GroupTally, lang: str) -> str:
 
 
 def group_status(group: GroupTally, lang: str = "th", *, unit: bool = True) -> str:
-    """`ไป 3/4 คน`, `ไป 5/4 คน (เกินโควตา)`, `ไม่ไป`, `ไม่แน่ใจ 2 คน`, `ยังไม่ตอบ` (no mark).
+    """`ไป 3/4 คน`, `ไป 5/4 คน (เกินโควตา)`, `ไม่ไป`, `ไม่แน่ใจ 2 คน`, `ยังไม่ตอบ` (no mark), and
+    `· มาจริง 3` once people have checked in at the meeting.
 
     `unit=False` leaves out `คน` and the over-quota words (the summary's compact form).
     """
+    answered = _answer_status(group, lang, unit=unit)
+    if group.attended:
+        answered += f" · attended {group.attended}" if _en(lang) else f" · มาจริง {group.attended}"
+    return answered
+
+
+def _answer_status(group: GroupTally, lang: str, *, unit: bool) -> str:
     en = _en(lang)
     state = group.state
     if state == GroupState.GOING:
@@ -392,13 +400,16 @@ def _alt_text(meeting: Meeting, lang: str, prefix: str | None) -> str:
 
 
 def meeting_card(meeting: Meeting, tally: MeetingTally | None, *, lang: str = "th", group_id: int | None = None,
-                 notice: str | None = None, now: datetime | None = None) -> dict[str, Any]:
+                 notice: str | None = None, now: datetime | None = None,
+                 calendar_url: str | None = None) -> dict[str, Any]:
     """The meeting's card: a Flex bubble with the date, time, venue, where the answers stand, and
     the answer buttons (ไป / ไม่ไป / ไม่แน่ใจ, headcounts as quick replies).
 
     `group_id`: the group the card is for (its quota and answer are shown; taps answer for it).
     `notice`: an optional line at the top ("เลื่อนนัด: …", "เตือน: พรุ่งนี้").
-    `now`: adds "พรุ่งนี้"/"อีก 3 วัน" to the date, and a meeting already over gets no answer buttons.
+    `now`: adds "พรุ่งนี้"/"อีก 3 วัน" to the date, and a meeting already over gets no answer buttons;
+    from an hour before the start to the end, the card has a check-in button (มาแล้ว).
+    `calendar_url`: the group's calendar feed, for an "add to calendar" button.
     A cancelled meeting's card has no buttons and no quick replies.
     """
     en = _en(lang)
@@ -476,8 +487,13 @@ def meeting_card(meeting: Meeting, tally: MeetingTally | None, *, lang: str = "t
 
     # footer: three big answer buttons and the summary
     footer: list[dict[str, Any]] = []
+    checking_in = answerable and now is not None and meeting.starts_at - timedelta(hours=1) <= now <= meeting.ends_at
+    if checking_in:
+        label = "I'm here" if en else "มาแล้ว (เช็คชื่อ)"
+        footer.append(_button(_postback(label, encode(Action.CHECK_IN, m=meeting.id), label), "primary", color=GREEN))
     if answerable:
-        footer.append(_button(_answer_action(meeting.id, Response.GOING, group_id, lang), "primary", color=GREEN))
+        footer.append(_button(_answer_action(meeting.id, Response.GOING, group_id, lang),
+                              "secondary" if checking_in else "primary", color=None if checking_in else GREEN))
         footer.append({"type": "box", "layout": "horizontal", "spacing": "sm", "contents": [
             _button(_answer_action(meeting.id, Response.NOT_GOING, group_id, lang), "secondary"),
             _button(_answer_action(meeting.id, Response.MAYBE, group_id, lang), "secondary"),
@@ -486,6 +502,9 @@ def meeting_card(meeting: Meeting, tally: MeetingTally | None, *, lang: str = "t
         label = "Summary" if en else "สรุป"
         footer.append(_button(_postback(label, encode(Action.SUMMARY, m=meeting.id), f"{label} #{meeting.id}"),
                               "link"))
+    if calendar_url and answerable and len(calendar_url) <= MAX_URI:
+        label = "Add to calendar" if en else "เพิ่มในปฏิทิน"
+        footer.append(_button({"type": "uri", "label": label, "uri": calendar_url}, "link"))
     if footer:
         bubble["footer"] = {"type": "box", "layout": "vertical", "spacing": "sm", "contents": footer}
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import announce, answers, chats, commands, meetings, reminders, replies
+from handlers import announce, answers, attendance, chats, commands, meetings, notes, reminders, replies
 from handlers.postbacks import Action
 from handlers.router import Router
 from handlers.texts import t
@@ -26,13 +26,19 @@ def said(*kinds):
 router.route(event("follow"), "follow")(chats.handle_follow)
 router.route(event("join"), "join")(chats.handle_join)
 router.route(event("leave"), "leave")(chats.handle_leave)
+router.route(event("unsend"), "unsend")(notes.handle_unsend)
+router.route(event("messageEdited"), "message_edited")(notes.handle_edited_message)
+router.route(notes.is_note_photo, "note_photo")(notes.handle_photo)
 
 router.route(tapped(Action.ANSWER), "answer_tap")(answers.handle_answer_tap)
 router.route(tapped(Action.LINK), "link_tap")(chats.handle_link_tap)
 router.route(tapped(Action.SUMMARY), "summary_tap")(meetings.handle_summary_tap)
 router.route(tapped(Action.PICK_DATE), "picked_when")(meetings.handle_picked_when)
 router.route(tapped(Action.AUDIENCE), "announce_audience")(announce.handle_audience)
+router.route(lambda turn: turn.postback if turn.postback.get("a") == Action.CONFIRM
+             and turn.postback.get("f") == "forget" else None, "forget_confirmed")(attendance.handle_forget_confirmed)
 router.route(tapped(Action.CONFIRM), "announce_confirm")(announce.handle_confirm)
+router.route(tapped(Action.CHECK_IN), "check_in_tap")(attendance.handle_here_tap)
 router.route(tapped(Action.CANCEL_STEP), "announce_cancel")(announce.handle_cancel_step)
 
 router.route(said(commands.Answer), "answer")(answers.handle_answer_text)
@@ -49,6 +55,21 @@ router.route(said(commands.Cancel), "cancel")(meetings.handle_cancel)
 router.route(said(commands.Move), "move")(meetings.handle_move)
 router.route(said(commands.Remind), "remind")(reminders.handle_remind)
 router.route(said(commands.Announce), "announce")(announce.handle_announce)
+router.route(notes.correction, "note_correction")(notes.handle_correction)
+router.route(said(commands.Note), "note")(notes.handle_note)
+
+
+@router.route(said(commands.Minutes), "minutes")
+def handle_minutes(turn: Turn, command) -> None:
+    """`บันทึกการประชุม #12`: the minutes as messages (handlers/minutes.py)."""
+    from handlers.minutes import handle_minutes as minutes
+
+    minutes(turn, command)
+
+
+router.route(said(commands.CheckInSelf), "check_in")(attendance.handle_here)
+router.route(said(commands.CheckInOther), "check_in_other")(attendance.handle_check_in_other)
+router.route(said(commands.ForgetMe), "forget_me")(attendance.handle_forget_me)
 
 
 @router.route(said(commands.Invalid), "invalid")

@@ -67,7 +67,10 @@ class NotePhoto(Base):
     __tablename__ = "note_photos"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    note_id: Mapped[int] = mapped_column(ForeignKey("notes.id", ondelete="CASCADE"))
+    # None until a note claims it: a photo sent just before its note waits here a couple of minutes,
+    # and one no note claims is never fetched (we keep no stray photos from group chats).
+    note_id: Mapped[int | None] = mapped_column(ForeignKey("notes.id", ondelete="CASCADE"))
+    chat_id: Mapped[str | None] = mapped_column(String(64))
     line_message_id: Mapped[str] = mapped_column(String(40), unique=True)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     content_type: Mapped[str | None] = mapped_column(String(100))
@@ -78,12 +81,15 @@ class NotePhoto(Base):
     fetch_error: Mapped[str | None] = mapped_column(Text)
     deleted_at: Mapped[datetime | None]
 
-    note: Mapped[Note] = relationship(back_populates="photos")
+    note: Mapped[Note | None] = relationship(back_populates="photos")
 
 
 # -- reading a note's text -------------------------------------------------------------------------
 
-_TAG = re.compile(r"#(มติ|ปัญหา|งาน|resolution|decision|problem|issue|action|todo|task)\b", re.IGNORECASE)
+# Thai is written without spaces ("#มติที่ประชุม"), so Thai tags need no word boundary; and \b would
+# not work anyway after a vowel sign such as the ิ of มติ, which is not a word character.
+_TAG = re.compile(r"#(มติ|ปัญหา|งาน|(?:resolution|decision|problem|issue|action|todo|task)(?![a-z]))",
+                  re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -119,7 +125,7 @@ def meeting_for_note(session: Session, chat_id: str, *, now: datetime) -> Meetin
     mine = or_(Meeting.id.in_(invited), Meeting.created_in_chat == chat_id)
     live = session.scalars(select(Meeting).where(
         mine, Meeting.status != MeetingStatus.CANCELLED,
-        Meeting.starts_at - IN_PROGRESS_BEFORE <= now, Meeting.ends_at + IN_PROGRESS_AFTER >= now)
+        Meeting.starts_at <= now + IN_PROGRESS_BEFORE, Meeting.ends_at >= now - IN_PROGRESS_AFTER)
         .order_by(Meeting.starts_at.desc())).first()
     if live is not None:
         return live
@@ -138,7 +144,50 @@ def add_note(session: Session, *, meeting: Meeting, author: Person | None, text:
                 due_date=parsed.due, created_at=now, updated_at=now)
     session.add(note)
     session.flush()
+    if author is not None:  # photos sent just before the note belong to it
+        for photo in session.scalars(select(NotePhoto).where(
+                NotePhoto.author_id == author.id, NotePhoto.note_id.is_(None), NotePhoto.chat_id == chat_id,
+                NotePhoto.deleted_at.is_(None), NotePhoto.received_at >= now - PHOTO_WINDOW)):
+            photo.note_id = note.id
     return note
+
+
+def add_photo(session: Session, *, author: Person, chat_id: str | None, line_message_id: str,
+              now: datetime) -> NotePhoto:
+    """An image from a note-taker: joins their note of the last two minutes, or waits for the next."""
+    recent = session.scalars(select(Note).where(
+        Note.author_id == author.id, Note.chat_id == chat_id, Note.deleted_at.is_(None),
+        Note.created_at >= now - PHOTO_WINDOW).order_by(Note.created_at.desc(), Note.id.desc())).first()
+    photo = NotePhoto(note_id=recent.id if recent else None, chat_id=chat_id, line_message_id=line_message_id,
+                      author_id=author.id, received_at=now)
+    session.add(photo)
+    session.flush()
+    return photo
+
+
+def photos_to_fetch(session: Session, *, limit: int = 10) -> list[NotePhoto]:
+    return list(session.scalars(select(NotePhoto).where(
+        NotePhoto.note_id.is_not(None), NotePhoto.fetched_at.is_(None), NotePhoto.deleted_at.is_(None))
+        .order_by(NotePhoto.id).limit(limit)))
+
+
+def edit_note(session: Session, note: Note, text: str, *, now: datetime, tz) -> None:
+    parsed = parse_note(text, now=now, tz=tz)
+    note.text, note.tags, note.updated_at = parsed.text, parsed.tags, now
+    if Tag.ACTION in parsed.tags:
+        note.due_date = parsed.due
+    else:
+        note.owner_id = note.owner_name = note.due_date = None
+
+
+def delete_note(session: Session, note: Note, *, now: datetime) -> None:
+    note.deleted_at = now
+    for photo in note.photos:
+        photo.deleted_at, photo.data = now, None
+
+
+def note_by_message(session: Session, line_message_id: str) -> Note | None:
+    return session.scalar(select(Note).where(Note.line_message_id == line_message_id, Note.deleted_at.is_(None)))
 
 
 def latest_note_by(session: Session, author: Person, *, since: datetime) -> Note | None:
@@ -155,12 +204,10 @@ def notes_of(session: Session, meeting_id: int) -> list[Note]:
 
 def unsend(session: Session, line_message_id: str, *, now: datetime) -> str | None:
     """A LINE `unsend` event: remove the note or photo that message made ('note', 'photo' or None)."""
-    note = session.scalar(select(Note).where(Note.line_message_id == line_message_id, Note.deleted_at.is_(None)))
+    note = note_by_message(session, line_message_id)
     if note is not None:
-        note.deleted_at = now
-        note.text = ""
-        for photo in note.photos:
-            photo.deleted_at, photo.data = now, None
+        delete_note(session, note, now=now)
+        note.text = ""  # unsent means the author wants it gone, not hidden
         return "note"
     photo = session.scalar(select(NotePhoto).where(NotePhoto.line_message_id == line_message_id,
                                                    NotePhoto.deleted_at.is_(None)))

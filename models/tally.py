@@ -42,6 +42,7 @@ class Totals:
     groups_going: int = 0
     groups_not_going: int = 0
     groups_unanswered: int = 0
+    attended: int = 0
 
     def add(self, other: "Totals") -> None:
         for name in self.__dataclass_fields__:
@@ -64,6 +65,7 @@ class GroupTally:
     not_coming: int = 0
     answers: int = 0
     going_names: list[str] = field(default_factory=list)
+    attended: int = 0  # checked in at the meeting
 
     @property
     def state(self) -> str:
@@ -91,7 +93,7 @@ class GroupTally:
                       groups=1, groups_answered=int(state != GroupState.UNANSWERED),
                       groups_going=int(state == GroupState.GOING),
                       groups_not_going=int(state == GroupState.NOT_GOING),
-                      groups_unanswered=int(state == GroupState.UNANSWERED))
+                      groups_unanswered=int(state == GroupState.UNANSWERED), attended=self.attended)
 
 
 @dataclass
@@ -193,6 +195,11 @@ def tally(session: Session, meeting: Meeting | int) -> MeetingTally:
         tally_row.not_coming = own_not
         tally_row.answers = len(mine) + (1 if lead else 0)
         tally_row.going_names = [n for r, _, n in mine if r == Response.GOING and n]
+    from models.attendance import attended_counts
+
+    for group_id, n in attended_counts(session, meeting_id).items():
+        if group_id in groups:
+            groups[group_id].attended = n
 
     ordered = sorted(groups.values(), key=lambda g: (
         g.sub_district_name or "\uffff", g.village_number if g.village_number is not None else 10_000,

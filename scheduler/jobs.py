@@ -120,6 +120,39 @@ def refresh_profiles(ctx: ClockContext, now: datetime, *, limit: int = 20) -> di
     return {"people": names, "chats": titles}
 
 
+def fetch_photos(ctx: ClockContext, now: datetime, *, limit: int = 10) -> int:
+    """Download the photos kept with notes from LINE's content API (a few per pass, size-limited)."""
+    from linebot.v3.messaging import ApiException
+
+    from models.notes import MAX_PHOTO_BYTES, NotePhoto, photos_to_fetch
+
+    with ctx.db.reading() as session:
+        pending = [(p.id, p.line_message_id) for p in photos_to_fetch(session, limit=limit)]
+    fetched = 0
+    for photo_id, message_id in pending:
+        error = data = content_type = None
+        try:
+            data, content_type = ctx.sender.line.content(message_id)
+        except ApiException as exc:
+            if exc.status is not None and exc.status >= 500:
+                continue  # LINE is having trouble: the next pass tries again
+            error = f"LINE answered {exc.status}: the content is gone (LINE keeps it only for a while)"
+        except Exception as exc:
+            log.warning("photo %s: %s", photo_id, exc)
+            continue
+        if data is not None and len(data) > MAX_PHOTO_BYTES:
+            error, data = f"{len(data)} bytes is over the {MAX_PHOTO_BYTES}-byte limit; not kept", None
+        with ctx.db.transaction() as session:
+            photo = session.get(NotePhoto, photo_id)
+            if photo is None or photo.deleted_at is not None:
+                continue  # unsent meanwhile: keep nothing
+            photo.data, photo.content_type = data, content_type
+            photo.size = len(data) if data is not None else None
+            photo.fetch_error, photo.fetched_at = error, now
+            fetched += data is not None
+    return fetched
+
+
 @dataclass(frozen=True)
 class Job:
     name: str
@@ -136,6 +169,7 @@ def _reminder_jobs():
 JOBS: list[Job] = [
     Job("events", handle_stale_events),
     Job("profiles", refresh_profiles),
+    Job("photos", fetch_photos),
     Job("quota", lambda ctx, now: _reminder_jobs().refresh_quota(ctx, now)),
     Job("reminders", lambda ctx, now: _reminder_jobs().fire_reminders(ctx, now)),
     Job("dead_letters", lambda ctx, now: _reminder_jobs().report_dead_letters(ctx, now)),

@@ -2,7 +2,7 @@
 
 Revision ID: 0004
 Revises: 0003
-Create Date: 2026-11-27 06:07:15.526795
+Create Date: 2026-11-27 06:08:13.110124
 """
 from alembic import op
 import sqlalchemy as sa
@@ -60,7 +60,8 @@ def upgrade() -> None:
 
     op.create_table('note_photos',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
-    sa.Column('note_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('note_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('chat_id', sa.String(length=64), nullable=True),
     sa.Column('line_message_id', sa.String(length=40), nullable=False),
     sa.Column('author_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.Column('content_type', sa.String(length=100), nullable=True),
