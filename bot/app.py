@@ -35,11 +35,19 @@ class Services:
         self.sender.clock = clock
 
 
-def build_services(settings: Settings, *, background_delivery: bool = True, db: Database | None = None) -> Services:
+# A web worker's background sender sends its own replies as they come: a few at a time is plenty,
+# and more threads only compete with the request threads for the GIL (measured in benchmarks/).
+WEB_SENDER_CONCURRENCY = 4
+
+
+def build_services(settings: Settings, *, background_delivery: bool = True, db: Database | None = None,
+                   lanes: int = 1) -> Services:
     settings.require("line_channel_secret", "line_channel_access_token")
     db = db or Database(settings.database_url)
     line = LineClient(settings)
-    sender = Sender(db, line, concurrency=settings.sender_concurrency)
+    concurrency = min(settings.sender_concurrency, WEB_SENDER_CONCURRENCY) if background_delivery \
+        else settings.sender_concurrency
+    sender = Sender(db, line, concurrency=concurrency, lanes=lanes)
     return Services(
         settings=settings,
         db=db,

@@ -105,11 +105,14 @@ def db_status(ctx: Context) -> None:
 # -- clock --------------------------------------------------------------------------------------
 
 
+CLOCK_SENDER_LANES = 4
+
+
 def _clock_context(settings: Settings, database=None):
     from bot.app import build_services
     from scheduler.jobs import ClockContext
 
-    services = build_services(settings, background_delivery=False, db=database)
+    services = build_services(settings, background_delivery=False, db=database, lanes=CLOCK_SENDER_LANES)
     return ClockContext(db=services.db, sender=services.sender, bot_settings=services.bot_settings)
 
 

@@ -56,11 +56,16 @@ def worker_name() -> str:
 class Sender:
     """Claims due outbox rows and sends them, several LINE calls at a time."""
 
-    def __init__(self, db: Database, line: LineClient, *, concurrency: int = 32,
+    def __init__(self, db: Database, line: LineClient, *, concurrency: int = 32, lanes: int = 1,
                  lease: timedelta = outbox.DEFAULT_LEASE, clock: Callable[[], datetime] = utcnow):
         self.db = db
         self.line = line
         self.concurrency = max(1, concurrency)
+        # Lanes claim and record side by side, so the next batch is claimed while one is still on
+        # the wire (a big fan-out is then limited by LINE's latency, not by our batches). One lane
+        # keeps every chat's messages strictly in order; with several, two messages to the same
+        # chat queued apart may swap, which a reminder fan-out does not mind.
+        self.lanes = max(1, lanes)
         self.lease = lease
         self.clock = clock
         self.worker = worker_name()
@@ -81,13 +86,25 @@ class Sender:
     def deliver_due(self, *, now: datetime | None = None, max_batches: int | None = None,
                     ids: list[int] | None = None) -> DeliveryReport:
         """Send everything due at `now` (default: the real time, re-read for every batch)."""
+        if self.lanes == 1:
+            return self._lane(now, max_batches, ids, self.concurrency * 2)
+        per_lane = max(1, self.concurrency * 2 // self.lanes)
+        with ThreadPoolExecutor(self.lanes, thread_name_prefix="meetbot-lane") as lanes:
+            futures = [lanes.submit(self._lane, now, max_batches, ids, per_lane) for _ in range(self.lanes)]
+            report = DeliveryReport()
+            for future in futures:
+                report.add(future.result())
+        return report
+
+    def _lane(self, now: datetime | None, max_batches: int | None, ids: list[int] | None,
+              batch_size: int) -> DeliveryReport:
         report = DeliveryReport()
         batches = 0
         while max_batches is None or batches < max_batches:
             batch_now = now or self.clock()
             with self.db.transaction() as session:
-                rows = outbox.claim_batch(session, worker=self.worker, now=batch_now,
-                                          limit=self.concurrency * 2, lease=self.lease, ids=ids)
+                rows = outbox.claim_batch(session, worker=self.worker, now=batch_now, limit=batch_size,
+                                          lease=self.lease, ids=ids)
             if not rows:
                 break
             batches += 1
@@ -101,56 +118,65 @@ class Sender:
         for row in rows:
             by_target[row.to or f"multicast:{row.id}"].append(row)
         futures = [self._executor().submit(self._send_in_order, group, now) for group in by_target.values()]
-        report = DeliveryReport()
+        decisions: list[Decision] = []
+        errors: list[str] = []
         for future in futures:
-            report.add(future.result())
+            done, failed = future.result()
+            decisions += done
+            errors += failed
+        # Every outcome of the batch in one transaction: one write-lock turn instead of one per
+        # message. If the process dies before this commit, the rows come back when their lease
+        # runs out and are re-sent with the same retry key (LINE answers 409: not sent twice).
+        report = self._record(decisions)
+        report.errors += errors
         return report
 
-    def _send_in_order(self, rows: list[OutboxMessage], now: datetime | None) -> DeliveryReport:
-        report = DeliveryReport()
+    def _send_in_order(self, rows: list[OutboxMessage], now: datetime | None) -> tuple[list["Decision"], list[str]]:
+        decisions, errors = [], []
         for row in rows:
             try:
-                report.add(self.deliver(row, now or self.clock()))
+                decisions.append(self.deliver(row, now or self.clock()))
             except Exception as exc:  # a bug must not stop the other rows; the lease brings it back
                 log.exception("delivering outbox row %s failed", row.id)
-                report.errors.append(f"{row.id}: {exc!r}")
-        return report
+                errors.append(f"{row.id}: {exc!r}")
+        return decisions, errors
 
     # -- one row -------------------------------------------------------------------------------
 
-    def deliver(self, row: OutboxMessage, now: datetime) -> DeliveryReport:
+    def deliver(self, row: OutboxMessage, now: datetime) -> "Decision":
+        """Send one claimed row and decide what becomes of it (recorded by the caller)."""
         if row.kind == Kind.REPLY:
             return self._deliver_reply(row, now)
         return self._deliver_push(row, now)
 
-    def _deliver_reply(self, row: OutboxMessage, now: datetime) -> DeliveryReport:
+    def _deliver_reply(self, row: OutboxMessage, now: datetime) -> "Decision":
         fresh = row.reply_deadline is not None and now < row.reply_deadline
         earlier_attempt = row.maybe_delivered
         if not fresh:
             if earlier_attempt:
-                return self._final(row, Status.UNCERTAIN, now, None,
-                                   "reply outcome unknown and its token is too old to retry; "
-                                   "not re-sent as a push, which could duplicate it")
+                return Decision.final(row, Status.UNCERTAIN, now, None,
+                                      "reply outcome unknown and its token is too old to retry; "
+                                      "not re-sent as a push, which could duplicate it")
             # Never tried (or certainly not delivered): the token is too old, so push instead.
             return self._deliver_push(row, now, converted=True)
         outcome = self.line.reply(row.reply_token, row.messages)
         if outcome.result == Result.OK:
-            return self._sent(row, now, Kind.REPLY, outcome)
+            return Decision.sent(row, now, Kind.REPLY, outcome)
         if outcome.result == Result.TOKEN_REJECTED:
             if earlier_attempt:
                 # A fresh token is refused only once used, and only we hold it: the earlier
                 # attempt (which timed out on our side) did arrive.
-                return self._sent(row, now, Kind.REPLY, outcome, note="delivered by an earlier attempt")
+                return Decision.sent(row, now, Kind.REPLY, outcome, note="delivered by an earlier attempt")
             return self._deliver_push(row, now, converted=True)
         if outcome.result == Result.RETRY:
-            return self._retry(row, now, outcome, maybe_delivered=earlier_attempt or outcome.maybe_delivered)
-        return self._final(row, Status.DEAD, now, outcome.status, outcome.error)
+            return Decision.retry(row, now, outcome, maybe_delivered=earlier_attempt or outcome.maybe_delivered)
+        return Decision.final(row, Status.DEAD, now, outcome.status, outcome.error)
 
-    def _deliver_push(self, row: OutboxMessage, now: datetime, converted: bool = False) -> DeliveryReport:
+    def _deliver_push(self, row: OutboxMessage, now: datetime, converted: bool = False) -> "Decision":
         if now - row.created_at > outbox.GIVE_UP_AFTER:
             # The retry key stops protecting us after 24 hours: a retry then could duplicate.
-            return self._final(row, Status.DEAD, now, row.last_status,
-                               f"gave up after {row.attempts} attempts over 23 hours: {row.last_error or ''}")
+            return Decision.final(row, Status.DEAD, now, row.last_status,
+                                  f"gave up after {row.attempts} attempts over 23 hours: {row.last_error or ''}")
         if row.kind == Kind.MULTICAST:
             outcome = self.line.multicast(row.recipients or [], row.messages, row.retry_key)
         elif row.kind == Kind.BROADCAST:
@@ -159,35 +185,73 @@ class Sender:
             outcome = self.line.push(row.to, row.messages, row.retry_key)
         sent_as = Kind.PUSH if converted else row.kind
         if outcome.result == Result.OK:
-            return self._sent(row, now, sent_as, outcome, became_push=converted)
+            return Decision.sent(row, now, sent_as, outcome, became_push=converted)
         if outcome.result == Result.RETRY:
-            return self._retry(row, now, outcome, become_push=converted)
-        return self._final(row, Status.DEAD, now, outcome.status, outcome.error, became_push=converted)
+            return Decision.retry(row, now, outcome, become_push=converted)
+        return Decision.final(row, Status.DEAD, now, outcome.status, outcome.error, became_push=converted)
 
     # -- recording -----------------------------------------------------------------------------
 
-    def _sent(self, row, now, sent_as, outcome: Outcome, note=None, became_push=False) -> DeliveryReport:
+    def _record(self, decisions: list["Decision"]) -> DeliveryReport:
+        report = DeliveryReport()
+        if not decisions:
+            return report
         with self.db.transaction() as session:
-            ok = outbox.record_sent(session, row.id, self.worker, now=now, sent_as=sent_as,
-                                    status=outcome.status, request_id=outcome.request_id,
-                                    note=note or (outcome.error or None), became_push=became_push)
-        return DeliveryReport(sent=1) if ok else DeliveryReport(lost_claims=1)
+            for decision in decisions:
+                if decision.apply(session, self.worker):
+                    report.sent += decision.kind == "sent"
+                    report.retried += decision.kind == "retry"
+                    report.dead += decision.kind == "final" and decision.final_status == Status.DEAD
+                    report.uncertain += decision.kind == "final" and decision.final_status == Status.UNCERTAIN
+                else:
+                    report.lost_claims += 1
+        for decision in decisions:
+            if decision.kind == "final":
+                log.warning("outbox row %s is %s: %s", decision.row_id, decision.final_status, decision.error)
+        return report
 
-    def _retry(self, row, now, outcome: Outcome, *, maybe_delivered=False, become_push=False) -> DeliveryReport:
-        with self.db.transaction() as session:
-            ok = outbox.record_retry(session, row.id, self.worker, now=now, attempts=row.attempts,
-                                     status=outcome.status, error=outcome.error,
-                                     maybe_delivered=maybe_delivered, become_push=become_push)
-        return DeliveryReport(retried=1) if ok else DeliveryReport(lost_claims=1)
 
-    def _final(self, row, final_status, now, status, error, became_push=False) -> DeliveryReport:
-        with self.db.transaction() as session:
-            ok = outbox.record_final(session, row.id, self.worker, final_status=final_status, now=now,
-                                     status=status, error=error, became_push=became_push)
-        if not ok:
-            return DeliveryReport(lost_claims=1)
-        log.warning("outbox row %s is %s: %s", row.id, final_status, error)
-        return DeliveryReport(dead=1) if final_status == Status.DEAD else DeliveryReport(uncertain=1)
+@dataclass
+class Decision:
+    """What becomes of a row after one attempt; applied with the rest of its batch."""
+
+    kind: str  # sent | retry | final
+    row_id: int
+    now: datetime
+    status: int | None = None
+    error: str = ""
+    sent_as: str | None = None
+    request_id: str | None = None
+    attempts: int = 0
+    maybe_delivered: bool = False
+    became_push: bool = False
+    final_status: str | None = None
+
+    @classmethod
+    def sent(cls, row, now, sent_as, outcome: Outcome, note=None, became_push=False) -> "Decision":
+        return cls("sent", row.id, now, outcome.status, note or outcome.error or "", sent_as=sent_as,
+                   request_id=outcome.request_id, became_push=became_push)
+
+    @classmethod
+    def retry(cls, row, now, outcome: Outcome, *, maybe_delivered=False, become_push=False) -> "Decision":
+        return cls("retry", row.id, now, outcome.status, outcome.error, attempts=row.attempts,
+                   maybe_delivered=maybe_delivered, became_push=become_push)
+
+    @classmethod
+    def final(cls, row, final_status, now, status, error, became_push=False) -> "Decision":
+        return cls("final", row.id, now, status, error, final_status=final_status, became_push=became_push)
+
+    def apply(self, session, worker: str) -> bool:
+        if self.kind == "sent":
+            return outbox.record_sent(session, self.row_id, worker, now=self.now, sent_as=self.sent_as,
+                                      status=self.status, request_id=self.request_id, note=self.error or None,
+                                      became_push=self.became_push)
+        if self.kind == "retry":
+            return outbox.record_retry(session, self.row_id, worker, now=self.now, attempts=self.attempts,
+                                       status=self.status, error=self.error, maybe_delivered=self.maybe_delivered,
+                                       become_push=self.became_push)
+        return outbox.record_final(session, self.row_id, worker, final_status=self.final_status, now=self.now,
+                                   status=self.status, error=self.error, became_push=self.became_push)
 
 
 class DeliveryThread:

@@ -116,14 +116,13 @@ def claim_event(session: Session, event_id: int, *, now: datetime | None = None)
     try, exactly one succeeds.
     """
     now = now or utcnow()
-    result = session.execute(
+    return session.scalars(
         update(InboundEvent)
         .where(InboundEvent.id == event_id, InboundEvent.status == EventStatus.PENDING)
         .values(status=EventStatus.HANDLED, handled_at=now)
-    )
-    if result.rowcount != 1:
-        return None
-    return session.get(InboundEvent, event_id)
+        .returning(InboundEvent)
+        .execution_options(populate_existing=True)
+    ).one_or_none()
 
 
 def mark_event_failed(session: Session, event_id: int, error: str, *, now: datetime | None = None) -> None:

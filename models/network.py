@@ -162,6 +162,16 @@ def ensure_chat(session: Session, chat_id: str, kind: str, *, now: datetime | No
     return chat
 
 
+def record_chat(session: Session, chat_id: str, kind: str, *, now: datetime) -> None:
+    """Insert-or-ignore, one statement (the hot path of every webhook event)."""
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    session.execute(insert(Chat).values(id=chat_id, kind=kind[:10], joined_at=now)
+                    .on_conflict_do_nothing(index_elements=["id"]))
+
+
 def link_chat(session: Session, group: FinancialGroup, chat_id: str) -> None:
     group.chat_id = chat_id
 

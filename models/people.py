@@ -114,6 +114,21 @@ def ensure_person(session: Session, line_user_id: str, *, display_name: str | No
     return person
 
 
+def record_person(session: Session, line_user_id: str, *, last_chat_id: str | None) -> None:
+    """Insert-or-ignore the person, and note the group chat they spoke in (cheap, hot path)."""
+    from sqlalchemy import update
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    session.execute(insert(Person).values(line_user_id=line_user_id, created_at=utcnow(), last_chat_id=last_chat_id)
+                    .on_conflict_do_nothing(index_elements=["line_user_id"]))
+    if last_chat_id:
+        session.execute(update(Person).where(Person.line_user_id == line_user_id,
+                                             (Person.last_chat_id != last_chat_id) | Person.last_chat_id.is_(None))
+                        .values(last_chat_id=last_chat_id))
+
+
 def grant(session: Session, person: Person, role: str, *, group_id: int | None = None,
           sub_district_id: int | None = None, duty: str | None = None, by: str | None = None) -> PersonRole:
     """Give a role (idempotent: granting what is already held changes nothing but the duty)."""
