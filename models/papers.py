@@ -112,7 +112,9 @@ def _venue(meeting: Meeting) -> str:
     return " ".join(filter(None, [meeting.venue_name, meeting.venue_address])) or "(ยังไม่ระบุสถานที่)"
 
 
-_TAG_WORD = re.compile(r"#(มติ|ปัญหา|งาน|resolution|decision|problem|issue|action|todo|task)\b", re.IGNORECASE)
+# As models.notes reads tags: a Thai tag word may run into the text after it; an English one may not.
+_TAG_WORD = re.compile(r"#(?:มติ|ปัญหา|งาน|(?:resolution|decision|problem|issue|action|todo|task)(?![a-z]))",
+                       re.IGNORECASE)
 _SPACES = re.compile(r"[ \t\u200b]+")
 
 
@@ -217,6 +219,13 @@ def _read_minutes(data: MinutesData, tz: ZoneInfo) -> _Minutes:
     actions = [_Action(text=_note_text(n.text), owner=_owner_label(n),
                        due=_thai_date(n.due_date, tz) if n.due_date else "-") for n in data.actions]
     invited_ids = {inv.group_id for inv in m.invitations}
+    # Groups in the summary's order (sub-district, village, kind); uninvited ones after, "others" last.
+    rank = {g.name: i for i, g in enumerate(sorted((inv.group for inv in m.invitations), key=_group_sort_key))}
+    last = len(rank)
+
+    def place(name: str) -> int:
+        return rank.get(name, last + 1 if name == OTHERS else last)
+
     present_invited = len({a.group_id for a in data.attendance if a.group_id in invited_ids})
     return _Minutes(
         code=m.code, meeting_id=m.id, title=m.title, date=_thai_date(m.starts_at, tz),
@@ -224,7 +233,8 @@ def _read_minutes(data: MinutesData, tz: ZoneInfo) -> _Minutes:
         end=_thai_time(m.ends_at, tz), venue=_venue(m), map_url=m.map_url,
         status=MeetingStatus.THAI.get(m.status) if m.status in (MeetingStatus.CANCELLED, MeetingStatus.MOVED) else None,
         agenda=[line.rstrip() for line in (m.agenda or "").splitlines() if line.strip()],
-        present=data.present, absent=data.absent_groups, attended=len(data.attendance),
+        present=sorted(data.present, key=lambda p: place(p[0])), absent=sorted(data.absent_groups, key=place),
+        attended=len(data.attendance),
         groups_present=present_invited, groups_invited=len(invited_ids),
         proxies=sum(1 for a in data.attendance if a.method == Method.PROXY),
         notes=notes, resolutions=[_note_text(n.text) for n in data.resolutions],
