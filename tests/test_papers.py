@@ -665,3 +665,22 @@ def test_export_roll_and_ics(meetbot, scenario, tmp_path):
     one = meetbot("export", "ics", f"#{scenario.m1}")
     assert one.exit_code == 0 and one.stdout_bytes.startswith(b"BEGIN:VCALENDAR")
     assert max(len(line) for line in one.stdout_bytes.split(b"\r\n")) <= 75
+
+
+def test_minutes_through_the_webhook_are_accepted_by_line(db, scenario, services, line):
+    """The route (handlers/routes.py) to the handler, the reply through the outbox to the fake LINE
+    platform, which refuses anything over LINE's limits: a short report and one of 300 long notes."""
+    with db.transaction() as s:
+        meeting = get_meeting(s, scenario.m2)
+        recorder = s.get(Person, scenario.recorder)
+        for i in range(300):
+            add_note(s, meeting=meeting, author=recorder, text=f"ข้อ {i + 1}: " + "บันทึกการประชุมที่ยาวมาก " * 40,
+                     chat_id=None, line_message_id=f"webhook-{i}", now=SECOND + timedelta(seconds=20 * i), tz=TZ)
+    services.set_clock(lambda: (SECOND + timedelta(hours=5)).astimezone(timezone.utc))
+    short = line.say(f"บันทึกการประชุม #{scenario.m1}", user=line_id(1))
+    assert short and short[0]["text"].startswith(f"📝 รายงานการประชุม #{scenario.m1}")
+    long = line.say(f"/minutes #{scenario.m2}", user=line_id(2))
+    assert len(long) == 5 and all(utf16_len(m["text"]) <= MAX_TEXT_UTF16 for m in long)
+    assert f"meetbot export minutes {scenario.m2}" in long[-1]["text"]
+    refused = line.say(f"บันทึกการประชุม #{scenario.m1}", user=line_id(1000 + 5))
+    assert [m["text"] for m in refused] == ["ขออภัยครับ บันทึกการประชุมดูได้เฉพาะผู้ประสานงานและคุณอำนวยครับ"]
