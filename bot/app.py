@@ -65,6 +65,7 @@ def bot_settings(settings: Settings) -> BotSettings:
 def create_app(settings: Settings | None = None, *, background_delivery: bool = True,
                services: Services | None = None) -> Flask:
     """Build the web app. Web workers never run the clock; `meetbot clock` does."""
+    from bot.calendar import blueprint as calendar_blueprint
     from bot.webhook import blueprint
     from models.schema import schema_state
 
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None, *, background_delivery: bool = 
     app = Flask(__name__)
     app.extensions["meetbot"] = services
     app.register_blueprint(blueprint)
+    app.register_blueprint(calendar_blueprint)
     try:
         state = schema_state(services.db)
         if not state["current"]:

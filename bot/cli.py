@@ -351,8 +351,10 @@ def utcnow_():
 
 
 from bot.cli_data import register  # noqa: E402  (adds demo, import, role, meeting)
+from bot.cli_export import register as register_export  # noqa: E402  (adds export)
 
 register(main)
+register_export(main)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -88,7 +88,7 @@ class Sender:
         """Send everything due at `now` (default: the real time, re-read for every batch)."""
         if self.lanes == 1:
             return self._lane(now, max_batches, ids, self.concurrency * 2)
-        per_lane = max(1, self.concurrency * 2 // self.lanes)
+        per_lane = max(1, self.concurrency // 2)
         with ThreadPoolExecutor(self.lanes, thread_name_prefix="meetbot-lane") as lanes:
             futures = [lanes.submit(self._lane, now, max_batches, ids, per_lane) for _ in range(self.lanes)]
             report = DeliveryReport()
@@ -197,15 +197,13 @@ class Sender:
         if not decisions:
             return report
         with self.db.transaction() as session:
-            for decision in decisions:
-                if decision.apply(session, self.worker):
-                    report.sent += decision.kind == "sent"
-                    report.retried += decision.kind == "retry"
-                    report.dead += decision.kind == "final" and decision.final_status == Status.DEAD
-                    report.uncertain += decision.kind == "final" and decision.final_status == Status.UNCERTAIN
-                else:
-                    report.lost_claims += 1
+            matched = outbox.record_outcomes(session, self.worker, [d.columns() for d in decisions])
+        report.lost_claims = len(decisions) - matched
         for decision in decisions:
+            report.sent += decision.kind == "sent"
+            report.retried += decision.kind == "retry"
+            report.dead += decision.kind == "final" and decision.final_status == Status.DEAD
+            report.uncertain += decision.kind == "final" and decision.final_status == Status.UNCERTAIN
             if decision.kind == "final":
                 log.warning("outbox row %s is %s: %s", decision.row_id, decision.final_status, decision.error)
         return report
@@ -241,17 +239,22 @@ class Decision:
     def final(cls, row, final_status, now, status, error, became_push=False) -> "Decision":
         return cls("final", row.id, now, status, error, final_status=final_status, became_push=became_push)
 
-    def apply(self, session, worker: str) -> bool:
+    def columns(self) -> dict:
+        """The outbox columns this decision sets (see models.outbox.record_outcomes)."""
+        values: dict = {"id": self.row_id, "last_status": self.status, "lease_until": None}
         if self.kind == "sent":
-            return outbox.record_sent(session, self.row_id, worker, now=self.now, sent_as=self.sent_as,
-                                      status=self.status, request_id=self.request_id, note=self.error or None,
-                                      became_push=self.became_push)
-        if self.kind == "retry":
-            return outbox.record_retry(session, self.row_id, worker, now=self.now, attempts=self.attempts,
-                                       status=self.status, error=self.error, maybe_delivered=self.maybe_delivered,
-                                       become_push=self.became_push)
-        return outbox.record_final(session, self.row_id, worker, final_status=self.final_status, now=self.now,
-                                   status=self.status, error=self.error, became_push=self.became_push)
+            values.update(status=Status.SENT, sent_at=self.now, sent_as=self.sent_as, line_request_id=self.request_id,
+                          last_error=self.error[:4000] or None)
+        elif self.kind == "retry":
+            values.update(status=Status.PENDING, claimed_by=None, last_error=self.error[:4000],
+                          next_attempt_at=self.now + timedelta(seconds=outbox.backoff_seconds(self.attempts)))
+            if self.maybe_delivered:
+                values["maybe_delivered"] = True
+        else:
+            values.update(status=self.final_status, last_error=self.error[:4000], finished_at=self.now)
+        if self.became_push:
+            values.update(kind=Kind.PUSH, reply_token=None, reply_deadline=None, cost=1)
+        return values
 
 
 class DeliveryThread:

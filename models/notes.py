@@ -140,7 +140,7 @@ def add_note(session: Session, *, meeting: Meeting, author: Person | None, text:
     note = Note(meeting_id=meeting.id, chat_id=chat_id, author_id=author.id if author else None,
                 line_message_id=line_message_id, text=parsed.text, tags=parsed.tags,
                 owner_id=owner.id if owner and Tag.ACTION in parsed.tags else None,
-                owner_name=(owner.display_name or owner.full_name) if owner and Tag.ACTION in parsed.tags else None,
+                owner_name=(owner.full_name or owner.display_name) if owner and Tag.ACTION in parsed.tags else None,
                 due_date=parsed.due, created_at=now, updated_at=now)
     session.add(note)
     session.flush()

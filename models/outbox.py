@@ -211,84 +211,64 @@ def claim_batch(
     limit: int,
     lease: timedelta = DEFAULT_LEASE,
     ids: list[int] | None = None,
-) -> list[OutboxMessage]:
+) -> list:
     """Claim due rows for `worker`: pending rows whose time has come, and rows whose sender's
-    lease ran out (it crashed or was killed mid-send). On PostgreSQL, `FOR UPDATE SKIP LOCKED`
-    lets several senders claim side by side; SQLite's BEGIN IMMEDIATE serialises them."""
+    lease ran out (it crashed or was killed mid-send). Returns the claimed rows (read-only row
+    objects with the outbox's columns), oldest first.
+
+    One statement, the classic queue: `UPDATE … WHERE id IN (SELECT … LIMIT n FOR UPDATE SKIP
+    LOCKED) RETURNING …`. On PostgreSQL several senders claim side by side without waiting on each
+    other; SQLite's BEGIN IMMEDIATE serialises them.
+    """
+    from sqlalchemy import and_, case
+
+    table = OutboxMessage.__table__
     due = or_(
-        (OutboxMessage.status == Status.PENDING) & (OutboxMessage.next_attempt_at <= now),
-        (OutboxMessage.status == Status.SENDING) & (OutboxMessage.lease_until < now),
+        and_(table.c.status == Status.PENDING, table.c.next_attempt_at <= now),
+        and_(table.c.status == Status.SENDING, table.c.lease_until < now),
     )
-    query = select(OutboxMessage.id).where(due).order_by(OutboxMessage.id).limit(limit)
+    candidates = select(table.c.id).where(due).order_by(table.c.id).limit(limit)
     if ids is not None:
-        query = query.where(OutboxMessage.id.in_(ids))
+        candidates = candidates.where(table.c.id.in_(ids))
     if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    claimed_ids = list(session.scalars(query))
-    if not claimed_ids:
-        return []
-    # A reply whose sender's lease ran out may have been sent just before the sender died.
-    session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id.in_(claimed_ids), OutboxMessage.status == Status.SENDING,
-               OutboxMessage.kind == Kind.REPLY)
-        .values(maybe_delivered=True)
-        .execution_options(synchronize_session=False)
-    )
-    session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id.in_(claimed_ids))
-        .values(status=Status.SENDING, lease_until=now + lease, claimed_by=worker,
-                attempts=OutboxMessage.attempts + 1)
-        .execution_options(synchronize_session=False)
-    )
-    rows = list(session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(claimed_ids))
-                                .order_by(OutboxMessage.id).execution_options(populate_existing=True)))
-    return rows
+        candidates = candidates.with_for_update(skip_locked=True)
+    claimed = session.connection().execute(
+        table.update()
+        .where(table.c.id.in_(candidates.scalar_subquery()))
+        .values(
+            status=Status.SENDING, lease_until=now + lease, claimed_by=worker, attempts=table.c.attempts + 1,
+            # A reply whose sender's lease ran out may have been sent just before the sender died.
+            maybe_delivered=case((and_(table.c.status == Status.SENDING, table.c.kind == Kind.REPLY), True),
+                                 else_=table.c.maybe_delivered),
+        )
+        .returning(*table.c)
+    ).all()
+    return sorted(claimed, key=lambda row: row.id)
 
 
-def _ours(row_id: int, worker: str):
-    return (OutboxMessage.id == row_id) & (OutboxMessage.status == Status.SENDING) & (OutboxMessage.claimed_by == worker)
+def record_outcomes(session: Session, worker: str, outcomes: list[dict[str, Any]]) -> int:
+    """Record a batch of outcomes with one executemany per kind; returns how many rows matched.
 
+    Each outcome is a dict with `id` and the columns to set (status, sent_at, ...). Only rows still
+    claimed by this worker change: a row whose lease ran out and was claimed by another sender is
+    that sender's now. (Plain Core updates: the ORM's per-row bookkeeping cost more than sending.)
+    """
+    from sqlalchemy import bindparam
 
-def _as_push(values: dict[str, Any], became_push: bool) -> dict[str, Any]:
-    if became_push:
-        values.update(kind=Kind.PUSH, reply_token=None, reply_deadline=None, cost=1)
-    return values
-
-
-def record_sent(session: Session, row_id: int, worker: str, *, now: datetime, sent_as: str,
-                status: int | None, request_id: str | None, note: str | None = None,
-                became_push: bool = False) -> bool:
-    result = session.execute(
-        update(OutboxMessage).where(_ours(row_id, worker)).values(**_as_push(dict(
-            status=Status.SENT, sent_at=now, sent_as=sent_as, last_status=status,
-            line_request_id=request_id, last_error=note, lease_until=None), became_push))
-    )
-    return result.rowcount == 1
-
-
-def record_retry(session: Session, row_id: int, worker: str, *, now: datetime, attempts: int,
-                 status: int | None, error: str, maybe_delivered: bool = False,
-                 become_push: bool = False) -> bool:
-    """Put a row back for another try after an exponential backoff with jitter."""
-    values: dict[str, Any] = dict(
-        status=Status.PENDING, next_attempt_at=now + timedelta(seconds=backoff_seconds(attempts)),
-        last_status=status, last_error=error[:4000], lease_until=None, claimed_by=None)
-    if maybe_delivered:
-        values["maybe_delivered"] = True
-    result = session.execute(update(OutboxMessage).where(_ours(row_id, worker)).values(**_as_push(values, become_push)))
-    return result.rowcount == 1
-
-
-def record_final(session: Session, row_id: int, worker: str, *, final_status: str, now: datetime,
-                 status: int | None, error: str, became_push: bool = False) -> bool:
-    result = session.execute(
-        update(OutboxMessage).where(_ours(row_id, worker)).values(**_as_push(dict(
-            status=final_status, last_status=status, last_error=error[:4000], lease_until=None,
-            finished_at=now), became_push))
-    )
-    return result.rowcount == 1
+    table = OutboxMessage.__table__
+    done = 0
+    by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for outcome in outcomes:
+        columns = tuple(sorted(k for k in outcome if k != "id"))
+        by_columns.setdefault(columns, []).append({("b_" + k): v for k, v in outcome.items()})
+    for columns, rows in by_columns.items():
+        statement = (table.update()
+                     .where(table.c.id == bindparam("b_id"), table.c.status == Status.SENDING,
+                            table.c.claimed_by == worker)
+                     .values({column: bindparam("b_" + column) for column in columns}))
+        result = session.connection().execute(statement, rows)
+        done += max(0, result.rowcount or 0)
+    return done
 
 
 def backoff_seconds(attempts: int, *, rng: random.Random | None = None) -> float:

@@ -172,6 +172,10 @@ def forget(session: Session, person: Person, *, now: datetime) -> None:
     person.language = None
     person.forgotten_at = now
     person.roles.clear()
+    from models.notes import Note  # action items name their owner: that name goes too
+
+    for note in session.scalars(select(Note).where(Note.owner_id == person.id)):
+        note.owner_name = None
     session.flush()
 
 

@@ -257,8 +257,9 @@ def test_minutes_markdown_has_the_thai_structure(db, scenario):
     assert notes.index("09.10") < notes.index("09.30") < notes.index("10.30")
     assert "1. กรรมการต้องซื่อสัตย์ มีคุณธรรม การบริหารต้องโปร่งใส\n2. ประชุมครั้งต่อไป 6 ก.ย. ที่วัดบางหลวง" in md
     assert "## ปัญหา\n\n1. หนี้ค้างชำระ สมาชิกกู้แล้วไม่ส่งคืน" in md
-    # The owner as the note named them (their LINE name), the due date read from "31 ส.ค.".
-    assert f"| 1 | ทำทะเบียนลูกหนี้ค้างชำระ ส่งภายใน 31 ส.ค. | {FIRST[0]} | วันจันทร์ที่ 31 ส.ค. 2569 |" in md
+    # The owner by their full name (as on the sign-in sheet), the due date read from "31 ส.ค.".
+    owner = person_name(0, 0)
+    assert f"| 1 | ทำทะเบียนลูกหนี้ค้างชำระ ส่งภายใน 31 ส.ค. | {owner} | วันจันทร์ที่ 31 ส.ค. 2569 |" in md
     assert "ภาพประกอบ 2 ภาพ (อยู่ในไฟล์ HTML" in md
     recorders = md[md.index("## ผู้บันทึกรายงานการประชุม"):]
     assert recorders.index(RECORDER) < recorders.index("(ไม่ระบุชื่อ)")

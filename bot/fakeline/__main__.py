@@ -33,13 +33,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quota", type=int, default=None, help="monthly message quota (default: unlimited)")
     ap.add_argument("--access-token", default=None, help="accept only this bearer token (default: any)")
     ap.add_argument("--reply-token-ttl", type=float, default=60.0, help="seconds a reply token stays valid")
+    ap.add_argument("--no-validate", action="store_true",
+                    help="skip the OpenAPI check of request bodies (benchmarks: it is the fake's main CPU cost)")
     args = ap.parse_args(argv)
 
     host = _loopback(args.host)
     from .server import FakeLine
 
     fake = FakeLine(seed=args.seed, host=host, port=args.port, latency=args.latency_ms / 1000.0,
-                    access_token=args.access_token, reply_token_ttl=args.reply_token_ttl)
+                    access_token=args.access_token, reply_token_ttl=args.reply_token_ttl,
+                    validate=not args.no_validate)
     if args.quota is not None:
         fake.set_quota(args.quota)
     fake.bind()
