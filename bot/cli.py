@@ -13,6 +13,7 @@ import click
 from bot.config import BadSetting, MissingSetting, Settings
 
 DEV_STATE = Path(".meetbot") / "dev.json"
+DEV_SETUP_CODE = "1234"  # only with the fake LINE platform, when MEETBOT_SETUP_CODE is not set
 
 
 class Context:
@@ -54,6 +55,8 @@ class FriendlyGroup(click.Group):
 def _logging(verbose: bool = False) -> None:
     logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # One line per tick ("executed successfully") every two seconds says nothing useful.
+    logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
 
 
 def parse_now(value: str | None) -> datetime | None:
@@ -200,7 +203,8 @@ def serve(ctx: Context, port: int, host: str) -> None:
 
         fake = FakeLine().start()
         settings = settings.with_(line_channel_secret="dev-secret", line_channel_access_token="dev-token",
-                                  line_api_base_url=fake.url, line_data_api_base_url=fake.url)
+                                  line_api_base_url=fake.url, line_data_api_base_url=fake.url,
+                                  setup_code=settings.setup_code or DEV_SETUP_CODE)
         click.echo(f"No LINE credentials set: using a fake LINE platform at {fake.url}")
     database = Database(settings.database_url)
     upgrade(database)
@@ -214,7 +218,8 @@ def serve(ctx: Context, port: int, host: str) -> None:
         DEV_STATE.write_text(json.dumps({"bot_url": bot_url, "fake_url": fake.url,
                                          "channel_secret": settings.line_channel_secret}))
         click.echo(f"meetbot is listening at {bot_url}/callback. In another terminal try:\n"
-                   f"    .venv/bin/meetbot say สวัสดี")
+                   f"    .venv/bin/meetbot say สวัสดี\n"
+                   f"    .venv/bin/meetbot say 'ผู้ประสานงาน {settings.setup_code}'   (become the coordinator)")
     app.run(host=host, port=port, threaded=True, use_reloader=False)
 
 

@@ -26,6 +26,7 @@ from models.meetings import (
     upcoming_meetings,
 )
 from models.network import Chat, FinancialGroup, GroupKind, SubDistrict, find_groups, find_sub_district, groups_in_chat
+from models.quota import chat_cost
 from models.tally import tally
 
 FLOW_CREATE = "meet"
@@ -316,7 +317,7 @@ def _invite_groups(turn: Turn, meeting: Meeting, groups: list[FinancialGroup], q
         chat = turn.session.get(Chat, chat_id)
         if chat is not None and chat.left_at is not None:
             continue
-        members = (chat.member_count if chat and chat.member_count else 1)
+        members = chat_cost(chat.member_count if chat else None)
         rows = turn.push(chat_id, [cards.meeting_card(meeting, current, lang=(chat.language if chat else None) or "th",
                                                       group_id=group.id, now=turn.now)],
                          purpose="invitation", meeting_id=meeting.id, dedupe_key=_card_key(meeting, chat_id),
@@ -407,7 +408,7 @@ def _tell_invited(turn: Turn, meeting: Meeting, notice, what: str) -> int:
                                                now=turn.now)],
                   purpose=what, meeting_id=meeting.id,
                   dedupe_key=f"{what}:{meeting.id}:{chat_id}:{meeting.updated_at.isoformat()}",
-                  cost=(chat.member_count if chat and chat.member_count else 1))
+                  cost=chat_cost(chat.member_count if chat else None))
         told += 1
     return told
 
