@@ -413,7 +413,7 @@ def _totals(totals) -> dict:
     return {"quota": totals.quota, "coming": totals.coming, "maybe": totals.maybe,
             "not_coming": totals.not_coming, "groups": totals.groups, "groups_answered": totals.groups_answered,
             "groups_going": totals.groups_going, "groups_not_going": totals.groups_not_going,
-            "groups_unanswered": totals.groups_unanswered}
+            "groups_unanswered": totals.groups_unanswered, "attended": totals.attended}
 
 
 def meeting_json(meeting, tally, sub_district, tz: ZoneInfo) -> dict:
@@ -452,7 +452,7 @@ def meeting_json(meeting, tally, sub_district, tz: ZoneInfo) -> dict:
                 "groups": [{
                     "id": g.group_id, "name": g.name, "kind": g.kind, "quota": g.quota, "coming": g.coming,
                     "maybe": g.maybe, "not_coming": g.not_coming, "state": g.state, "over_quota": g.over_quota,
-                    "chat_linked": g.chat_id is not None,
+                    "chat_linked": g.chat_id is not None, "attended": g.attended,
                 } for g in village.groups],
             } for village in sub.villages],
         } for sub in tally.sub_districts],

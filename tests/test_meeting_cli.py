@@ -238,14 +238,14 @@ def test_meeting_show_json_has_the_documented_shape(meetbot, db, demo):
     assert data["sub_district"]["name"] == "บางจาก" and data["sub_district"]["name_en"] == "Bang Chak"
     assert data["totals"] == {"quota": 110, "coming": 22, "maybe": 1, "not_coming": 1, "groups": 11,
                               "groups_answered": 4, "groups_going": 3, "groups_not_going": 1,
-                              "groups_unanswered": 7}
+                              "groups_unanswered": 7, "attended": 0}
     assert data["coming"] == 22 and data["individuals"] == {"coming": 0, "maybe": 0}
     [sub] = data["sub_districts"]
     assert sub["name"] == "บางจาก" and sub["totals"] == data["totals"]
     assert [v["number"] for v in sub["villages"]] == list(range(1, 12))
     groups = {g["name"]: g for v in sub["villages"] for g in v["groups"]}
     assert set(groups["กองทุนหมู่บ้าน หมู่ 1 ต.บางจาก"]) == {
-        "id", "name", "kind", "quota", "coming", "maybe", "not_coming", "state", "over_quota", "chat_linked"}
+        "id", "name", "kind", "quota", "coming", "maybe", "not_coming", "state", "over_quota", "chat_linked", "attended"}
     one = groups["กองทุนหมู่บ้าน หมู่ 1 ต.บางจาก"]
     assert (one["kind"], one["quota"], one["coming"], one["state"], one["over_quota"], one["chat_linked"]) == (
         "village_fund", 10, 12, "going", True, True)
