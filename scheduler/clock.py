@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import signal
 import threading
@@ -75,6 +76,7 @@ class Clock:
     def run_forever(self) -> None:
         """Block, ticking, until interrupted (`meetbot clock`)."""
         scheduler = self.build_scheduler(BlockingScheduler)
+        gc.freeze()  # as bot.app does: long-lived objects out of the collector's full passes
         # On SIGTERM (a deploy, `kill`), finish the pass under way so nothing is left mid-send.
         signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=True))
         log.info("clock %s starting: tick every %ss, lease %ss", self.holder, self.tick_seconds,
