@@ -70,6 +70,10 @@ def run(kind: str, url: str, args) -> dict:
                             sender_concurrency=args.concurrency, line_timeout=(3.0, 10.0))
         line = LineClient(settings)
         sender = Sender(db, line, concurrency=args.concurrency, lanes=args.lanes)
+        import gc
+
+        gc.collect()
+        gc.freeze()  # as `meetbot clock` does at start (scheduler/clock.py)
         started = time.perf_counter()
         cpu = time.process_time()
         report = sender.deliver_due()
