@@ -413,14 +413,19 @@ def _tell_invited(turn: Turn, meeting: Meeting, notice, what: str) -> int:
     return told
 
 
+def _meeting_to_change(turn: Turn, code: int | None, ask_which: str) -> Meeting | None:
+    """A coordinator's cancel or move names its meeting with a code (never guessed)."""
+    if not _require_coordinator(turn):
+        return None
+    if code is None:
+        turn.say(replies.text(t(turn.lang, ask_which)))
+        return None
+    return resolve_meeting(turn, code, open_only=False)
+
+
 def handle_cancel(turn: Turn, command) -> None:
     """`ยกเลิกนัด #12`: cancel; every invited chat is told once."""
-    if not _require_coordinator(turn):
-        return
-    if command.meeting is None:
-        turn.say(replies.text(t(turn.lang, "cancel_which")))
-        return
-    meeting = resolve_meeting(turn, command.meeting, open_only=False)
+    meeting = _meeting_to_change(turn, command.meeting, "cancel_which")
     if meeting is None:
         return
     if meeting.status == MeetingStatus.CANCELLED:
@@ -437,12 +442,7 @@ def handle_cancel(turn: Turn, command) -> None:
 
 def handle_move(turn: Turn, command) -> None:
     """`เลื่อนนัด #12 <วันเวลา>`: move; answers are kept and invited chats are told."""
-    if not _require_coordinator(turn):
-        return
-    if command.meeting is None:
-        turn.say(replies.text(t(turn.lang, "move_which")))
-        return
-    meeting = resolve_meeting(turn, command.meeting, open_only=False)
+    meeting = _meeting_to_change(turn, command.meeting, "move_which")
     if meeting is None:
         return
     if not meeting.is_open:
