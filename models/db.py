@@ -9,6 +9,8 @@ transaction, so WAL readers never wait on writers.
 
 from __future__ import annotations
 
+import fcntl
+import os
 import threading
 from contextlib import contextmanager, nullcontext
 from typing import Iterator
@@ -18,6 +20,38 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+class _SQLiteWriteLock:
+    def __init__(self, url: str):
+        self._threads = threading.RLock()
+        self._path = _sqlite_path(url) + ".writelock"
+        self._fd: int | None = None
+        self._pid: int | None = None
+        self._depth = 0
+
+    def __enter__(self):
+        self._threads.acquire()
+        self._depth += 1
+        if self._depth == 1:
+            if self._fd is None or self._pid != os.getpid():  # a fresh descriptor after fork
+                self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o644)
+                self._pid = os.getpid()
+            fcntl.flock(self._fd, fcntl.LOCK_EX)
+        return self
+
+    def __exit__(self, *exc):
+        self._depth -= 1
+        if self._depth == 0:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+        self._threads.release()
+        return False
+
+
+def _sqlite_path(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return os.path.abspath(make_url(url).database or "meetbot.db")
 
 
 class Database:
@@ -30,10 +64,12 @@ class Database:
                 raise ValueError("meetbot needs a SQLite file (several processes share it), not :memory:")
             self.engine = self._sqlite_engine(url, "IMMEDIATE", echo)
             self.read_engine = self._sqlite_engine(url, "DEFERRED", echo)
-            # Threads of one process queue here for SQLite's single write lock instead of inside
-            # SQLite's busy handler, which sleeps and retries and, under load, gives seconds-long
-            # tails (measured in benchmarks/: write-lock wait p99 1.8 s without it).
-            self._write_lock = threading.RLock()
+            # Writers queue for SQLite's single write lock here rather than in SQLite's busy
+            # handler, which polls with sleeps of up to 100 ms and, under load, gave tails of one
+            # to two seconds (benchmarks/webhook.py). Threads of a process take a lock; processes
+            # (web workers, the clock) take an flock on a file beside the database, which the
+            # kernel hands to the next waiter the moment it is released.
+            self._write_lock = _SQLiteWriteLock(url)
         else:
             # No pre-ping: it costs a round trip on every checkout (3 per webhook event, measured).
             # Connections are recycled instead, and a connection found dead is dropped with its
