@@ -60,7 +60,12 @@ def build_services(settings: Settings, *, background_delivery: bool = True, db: 
 
 
 def bot_settings(settings: Settings) -> BotSettings:
-    return BotSettings(timezone=settings.timezone, setup_code=settings.setup_code)
+    from functools import partial
+
+    from bot.calendar import calendar_url
+
+    return BotSettings(timezone=settings.timezone, setup_code=settings.setup_code,
+                       calendar_link=partial(calendar_url, settings.public_base_url, settings.line_channel_secret))
 
 
 def create_app(settings: Settings | None = None, *, background_delivery: bool = True,

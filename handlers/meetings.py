@@ -36,6 +36,13 @@ VENUE_WORDS = ("วัด", "มัสยิด", "ศาลา", "สนง", "
                "ห้องประชุม", "ร้าน", "โรงแรม", "ศูนย์", "กศน", "Wat", "wat")
 
 
+def card(turn: Turn, meeting: Meeting, current, *, group_id: int | None = None, lang: str | None = None,
+         notice: str | None = None) -> dict:
+    """A meeting's card as this deployment shows it (with the group's calendar link when known)."""
+    return cards.meeting_card(meeting, current, lang=lang or turn.lang, group_id=group_id, notice=notice, now=turn.now,
+                              calendar_url=turn.settings.calendar_link(group_id) if group_id else None)
+
+
 def _require_coordinator(turn: Turn) -> bool:
     if turn.person is None:
         turn.say(replies.text(t(turn.lang, "need_phone")))
@@ -188,7 +195,7 @@ def _create(turn: Turn, start: datetime, rest: str) -> None:
     turn.say(replies.text(note))
     current = tally(turn.session, meeting)
     group_id = chat_groups[0].id if len(chat_groups) == 1 else None
-    turn.say(cards.meeting_card(meeting, current, lang=turn.lang, group_id=group_id, now=turn.now))
+    turn.say(card(turn, meeting, current, group_id=group_id))
 
 
 def _card_key(meeting: Meeting, chat_id: str, what: str = "invite") -> str:
@@ -310,7 +317,7 @@ def _invite_groups(turn: Turn, meeting: Meeting, groups: list[FinancialGroup], q
             continue
         pushed_chats.add(chat_id)
         if chat_id == turn.event.chat_id:
-            turn.say(cards.meeting_card(meeting, current, lang=turn.lang, group_id=group.id, now=turn.now))
+            turn.say(card(turn, meeting, current, group_id=group.id))
             continue
         if chat_id == meeting.created_in_chat:
             continue  # it got the card in the reply that created the meeting
@@ -318,8 +325,8 @@ def _invite_groups(turn: Turn, meeting: Meeting, groups: list[FinancialGroup], q
         if chat is not None and chat.left_at is not None:
             continue
         members = chat_cost(chat.member_count if chat else None)
-        rows = turn.push(chat_id, [cards.meeting_card(meeting, current, lang=(chat.language if chat else None) or "th",
-                                                      group_id=group.id, now=turn.now)],
+        rows = turn.push(chat_id, [card(turn, meeting, current, lang=(chat.language if chat else None) or "th",
+                                        group_id=group.id)],
                          purpose="invitation", meeting_id=meeting.id, dedupe_key=_card_key(meeting, chat_id),
                          cost=members)
         cost += sum(r.cost for r in rows)
@@ -378,8 +385,7 @@ def handle_summary_tap(turn: Turn, fields: dict) -> None:
             turn.say(replies.text(t(turn.lang, "meeting_not_found", code=code)))
             return
         here = [inv.group_id for inv in meeting.invitations if inv.group.chat_id == turn.event.chat_id]
-        turn.say(cards.meeting_card(meeting, tally(turn.session, meeting), lang=turn.lang,
-                                    group_id=here[0] if len(here) == 1 else None, now=turn.now))
+        turn.say(card(turn, meeting, tally(turn.session, meeting), group_id=here[0] if len(here) == 1 else None))
         return
     handle_summary(turn, SummaryRequest(code))
 
@@ -404,8 +410,7 @@ def _tell_invited(turn: Turn, meeting: Meeting, notice, what: str) -> int:
             continue
         group_id = next((inv.group_id for inv in meeting.invitations if inv.group.chat_id == chat_id), None)
         lang = (chat.language if chat else None) or "th"
-        turn.push(chat_id, [cards.meeting_card(meeting, current, lang=lang, group_id=group_id, notice=notice(lang),
-                                               now=turn.now)],
+        turn.push(chat_id, [card(turn, meeting, current, lang=lang, group_id=group_id, notice=notice(lang))],
                   purpose=what, meeting_id=meeting.id,
                   dedupe_key=f"{what}:{meeting.id}:{chat_id}:{meeting.updated_at.isoformat()}",
                   cost=chat_cost(chat.member_count if chat else None))
@@ -436,8 +441,8 @@ def handle_cancel(turn: Turn, command) -> None:
     told = _tell_invited(turn, meeting, lambda lang: t(lang, "cancel_notice", code=meeting.code,
                                                        title=meeting.title, when=when), "cancellation")
     turn.say(replies.text(t(turn.lang, "cancelled", code=meeting.code, chats=told)),
-             cards.meeting_card(meeting, tally(turn.session, meeting), lang=turn.lang, now=turn.now,
-                                notice=t(turn.lang, "cancel_notice", code=meeting.code, title=meeting.title, when=when)))
+             card(turn, meeting, tally(turn.session, meeting),
+                  notice=t(turn.lang, "cancel_notice", code=meeting.code, title=meeting.title, when=when)))
 
 
 def handle_move(turn: Turn, command) -> None:
@@ -470,5 +475,59 @@ def _move(turn: Turn, meeting: Meeting, start: datetime) -> None:
     told = _tell_invited(turn, meeting, lambda lang: t(lang, "move_notice", code=meeting.code, old=old_text,
                                                        new=new_text), "move")
     turn.say(replies.text(t(turn.lang, "moved", code=meeting.code, when=new_text, chats=told)),
-             cards.meeting_card(meeting, tally(turn.session, meeting), lang=turn.lang, now=turn.now,
-                                notice=t(turn.lang, "move_notice", code=meeting.code, old=old_text, new=new_text)))
+             card(turn, meeting, tally(turn.session, meeting),
+                  notice=t(turn.lang, "move_notice", code=meeting.code, old=old_text, new=new_text)))
+
+
+# -- a meeting's settings ------------------------------------------------------------------------
+
+SETTING = re.compile(
+    r"^\s*(?P<what>/nudges|เตือนส่วนตัว|/leader-notes|ผู้นำบันทึก|อนุญาตผู้นำบันทึก)\s*#\s*(?P<code>[0-9๐-๙]+)\s*"
+    r"(?P<value>on|off|เปิด|ปิด)\s*$", re.IGNORECASE)
+
+
+def meeting_setting(turn: Turn):
+    """`เตือนส่วนตัว #12 ปิด` / `/nudges #12 off`; `ผู้นำบันทึก #12 เปิด` / `/leader-notes #12 on`."""
+    return SETTING.match(turn.event.text) if turn.event.text else None
+
+
+def handle_meeting_setting(turn: Turn, match) -> None:
+    """Per meeting: nudges to leaders who have not answered; notes from leaders too."""
+    code = int(match.group("code").translate(str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")))
+    meeting = _meeting_to_change(turn, code, "move_which")
+    if meeting is None:
+        return
+    on = match.group("value").lower() in ("on", "เปิด")
+    state = t(turn.lang, "on" if on else "off")
+    if match.group("what").lower() in ("/nudges", "เตือนส่วนตัว"):
+        meeting.nudges = on
+        turn.say(replies.text(t(turn.lang, "nudges_set", code=meeting.code, state=state)))
+    else:
+        meeting.leaders_may_note = on
+        turn.say(replies.text(t(turn.lang, "leader_notes_set", code=meeting.code, state=state)))
+
+
+def is_coordinator_location(turn: Turn):
+    return (turn.event.type == "message" and turn.event.location is not None and turn.person is not None
+            and turn.person.is_coordinator) or None
+
+
+def handle_venue_location(turn: Turn, _) -> None:
+    """A coordinator shares a LINE location: it becomes the map of their latest meeting made here."""
+    from sqlalchemy import select
+
+    meeting = turn.session.scalars(select(Meeting).where(
+        Meeting.created_in_chat == turn.event.chat_id, Meeting.created_by_id == turn.person.id,
+        Meeting.status.in_([MeetingStatus.SCHEDULED, MeetingStatus.MOVED]), Meeting.ends_at > turn.now)
+        .order_by(Meeting.created_at.desc(), Meeting.id.desc())).first()
+    if meeting is None:
+        return  # a location shared for another reason: not ours to answer
+    place = turn.event.location
+    meeting.venue_latitude, meeting.venue_longitude = place.get("latitude"), place.get("longitude")
+    if place.get("address"):
+        meeting.venue_address = str(place["address"])[:500]
+    if place.get("title") and not meeting.venue_name:
+        meeting.venue_name = str(place["title"])[:300]
+    meeting.updated_at = turn.now
+    turn.say(replies.text(t(turn.lang, "venue_set", code=meeting.code,
+                            place=place.get("title") or place.get("address") or "")))

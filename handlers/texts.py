@@ -244,6 +244,12 @@ TEXTS: dict[str, tuple[str, str]] = {
                    "Delete your data? Your answers still count but without your name; your notes stay, unnamed."),
     "forget_yes": ("ลบข้อมูลของฉัน", "Delete my data"),
     "forget_done": ("ลบข้อมูลของคุณแล้วครับ ขอบคุณที่ร่วมงานกันมา", "Your data is deleted. Thank you for everything."),
+    # -- settings of a meeting --------------------------------------------------------------------
+    "nudges_set": ("ข้อความส่วนตัวถึงผู้นำที่ยังไม่ตอบ (นัด {code}): {state}", "1:1 nudges for {code}: {state}"),
+    "leader_notes_set": ("ให้ผู้นำกลุ่มจดบันทึกนัด {code} ได้: {state}", "Leaders may take notes for {code}: {state}"),
+    "on": ("เปิด", "on"),
+    "off": ("ปิด", "off"),
+    "venue_set": ("📍 ตั้งแผนที่ของนัด {code} แล้วครับ: {place}", "📍 Map location of {code} set: {place}"),
     # -- unknown --------------------------------------------------------------------------------
     "invalid": ("{reason}", "{reason}"),
 }

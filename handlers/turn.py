@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
-from typing import Any
+from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -22,6 +22,8 @@ class BotSettings:
 
     timezone: ZoneInfo = ZoneInfo("Asia/Bangkok")
     setup_code: str | None = None
+    # A group's calendar subscription link (bot/calendar.py), or None when no public URL is set.
+    calendar_link: Callable[[int], str | None] = lambda group_id: None
 
 
 @dataclass

@@ -124,8 +124,9 @@ def fire_reminders(ctx, now: datetime) -> dict[str, int]:
                 group_id = next((inv.group_id for inv in meeting.invitations if inv.group.chat_id == chat.id), None)
                 notice = t(lang, "reminder_notice", code=meeting.code, when_rel=_relative_when(meeting, now, tz, lang))
                 outbox.enqueue_once(session, dedupe_key=f"reminder:{run.id}:{chat.id}", to=chat.id,
-                                    messages=[cards.meeting_card(meeting, current, lang=lang, group_id=group_id,
-                                                                 notice=notice, now=now)],
+                                    messages=[cards.meeting_card(
+                                        meeting, current, lang=lang, group_id=group_id, notice=notice, now=now,
+                                        calendar_url=ctx.bot_settings.calendar_link(group_id) if group_id else None)],
                                     purpose="reminder", meeting_id=meeting.id,
                                     cost_per_request=quota.chat_cost(chat.member_count), now=now)
             when = format_thai_datetime(meeting.starts_at, tz)

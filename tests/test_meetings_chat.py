@@ -423,3 +423,51 @@ def test_tapping_a_meeting_in_the_list_shows_its_card_to_answer_from(line, net, 
     fields = dict(taps[0])
     card = line.tap(encode(fields.pop("a"), **fields), user=leader_id(1), group=net.chats[FUND_1])
     assert flex_cards(card) and "10" in " ".join(texts(card))
+
+
+def test_a_coordinator_sharing_a_location_sets_the_map_of_the_meeting_just_made(line, db, net, fake_line):
+    chat = net.chats[FUND_1]
+    create_meeting(line, chat=chat)
+    mark = line.last_seq()
+    line.send(line.event("message", user=COORDINATOR, group=chat, message={
+        "id": "99", "type": "location", "title": "วัดบางสะพาน", "address": "ต.บางจาก อ.เมือง จ.นครศรีธรรมราช",
+        "latitude": 8.4012, "longitude": 99.9887}))
+    assert "ตั้งแผนที่ของนัด #1" in line.conversation(chat, mark)[0]["text"]
+    meeting = one(db, Meeting)
+    assert (meeting.venue_latitude, meeting.venue_longitude) == (8.4012, 99.9887)
+    assert meeting.map_url.endswith("query=8.4012,99.9887")
+    # A location from anyone else is just chat.
+    mark = line.last_seq()
+    line.send(line.event("message", user=leader_id(1), group=chat, message={
+        "id": "100", "type": "location", "title": "ร้านกาแฟ", "address": "-", "latitude": 1.0, "longitude": 2.0}))
+    assert line.conversation(chat, mark) == []
+
+
+def test_cards_link_to_the_groups_calendar_feed_when_a_public_url_is_set(line, db, net, services, settings, client):
+    from bot.app import bot_settings
+
+    services.bot_settings = bot_settings(settings.with_(public_base_url="https://meetbot.example"))
+    answer = create_meeting(line, chat=net.chats[FUND_1])
+    uris = [b["action"]["uri"] for m in flex_cards(answer) for b in _buttons(m) if b["action"]["type"] == "uri"
+            and "/calendar/" in b["action"]["uri"]]
+    assert len(uris) == 1 and uris[0].startswith(f"https://meetbot.example/calendar/{net.groups[FUND_1]}/")
+    feed = client.get(uris[0].removeprefix("https://meetbot.example"))
+    assert feed.status_code == 200 and "BEGIN:VCALENDAR" in feed.get_data(as_text=True)
+    assert client.get(f"/calendar/{net.groups[FUND_1]}/wrongtoken.ics").status_code == 404
+
+
+def _buttons(message):
+    found = []
+
+    def walk(obj):
+        if isinstance(obj, dict):
+            if obj.get("type") == "button":
+                found.append(obj)
+            for v in obj.values():
+                walk(v)
+        elif isinstance(obj, list):
+            for v in obj:
+                walk(v)
+
+    walk(message)
+    return found

@@ -245,3 +245,11 @@ def test_forget_me_anonymises_answers_and_keeps_notes_without_the_name(line, db,
         assert note.author_id == gone.id and note.text == "ความเห็นของผู้นำ"
     # The leader's answer still counts.
     assert one(db, Answer).headcount == 3
+
+
+def test_a_coordinator_lets_leaders_take_notes_for_a_meeting(line, db, live):
+    assert "ขออภัย" in line.say("บันทึก #1 ความเห็น", user=leader_id(1), group=live.chat)[0]["text"]
+    answer = line.say("/leader-notes #1 on", user=COORDINATOR)
+    assert "เปิด" in answer[0]["text"] or "on" in answer[0]["text"]
+    line.say("บันทึก #1 ความเห็นจากผู้นำ", user=leader_id(1), group=live.chat)
+    assert one(db, Note).text == "ความเห็นจากผู้นำ"

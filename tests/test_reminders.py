@@ -366,3 +366,13 @@ def test_an_announcement_the_quota_cannot_pay_for_is_refused_with_the_numbers(db
 def test_only_coordinators_announce(line, db, meeting, fake_line):
     answer = line.say("ประกาศ ทดสอบ", user=leader_id(1))
     assert "ผู้ประสานงาน" in answer[0]["text"]
+
+
+def test_nudges_can_be_turned_off_for_one_meeting(db, context, meeting, fake_line, line, services):
+    services.set_clock(lambda: START - timedelta(days=5))
+    answer = line.say("เตือนส่วนตัว #1 ปิด", user=COORDINATOR)
+    assert "ปิด" in answer[0]["text"]
+    run_pass(context, EVE + timedelta(seconds=1))
+    sent = fake_line.deliveries(("push", "multicast"))
+    assert sent and all(r.body["messages"][0]["type"] == "flex" for r in sent)  # the cards, no 1:1 nudges
+    assert "ผู้ประสานงาน" in line.say("/nudges #1 on", user=leader_id(1))[0]["text"]  # coordinators only
