@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import signal
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
@@ -134,6 +135,32 @@ def clock(ctx: Context, tick_seconds: float | None, lease_seconds: float | None)
     require_current(context.db)
     Clock(context, timezone=settings.timezone, tick_seconds=tick_seconds or settings.tick_seconds,
           lease_seconds=lease_seconds).run_forever()
+
+
+@main.command()
+@click.option("--idle-seconds", type=float, default=0.5, show_default=True,
+              help="How long to wait before looking again when nothing is due.")
+@pass_ctx
+def send(ctx: Context, idle_seconds: float) -> None:
+    """Send the outbox continuously (optional: more sending capacity beside the clock, e.g. for
+    big reminder fan-outs; any number may run, rows are claimed so none is sent twice)."""
+    import threading
+
+    from models.schema import require_current
+
+    _logging()
+    context = _clock_context(ctx.settings)
+    require_current(context.db)
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    signal.signal(signal.SIGINT, lambda *_: stopping.set())
+    click.echo("meetbot send: ready")  # one line on stdout (logs go to stderr), for supervisors
+    sys.stdout.flush()
+    while not stopping.is_set():
+        report = context.sender.deliver_due(max_batches=4)  # a few batches, then look at the signal
+        if not report.handled:
+            stopping.wait(idle_seconds)
+    context.sender.close()
 
 
 @main.command()

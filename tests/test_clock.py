@@ -176,3 +176,22 @@ def test_two_clocks_running_send_nothing_twice_and_the_standby_takes_over(db, fa
     assert finish.returncode == 0, finish.stderr
     assert statuses(db) == {Status.SENT: 200}
     assert_each_delivered_once(fake_line, 200)
+
+
+def test_meetbot_send_workers_share_the_outbox_and_send_each_message_once(db, fake_line, cli_env, tmp_path):
+    """Extra sending capacity: two `meetbot send` processes beside each other, no duplicates."""
+    workers = [subprocess.Popen(MEETBOT + ["send", "--idle-seconds", "0.05"], env=cli_env, cwd=tmp_path,
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True) for _ in range(2)]
+    try:
+        for worker in workers:
+            assert "ready" in worker.stdout.readline()
+        fake_line.latency(0.01)
+        fill_outbox(db, 120)
+        assert fake_line.wait_for(lambda f: len(f.deliveries("push")) >= 120, timeout=60)
+    finally:
+        for worker in workers:
+            worker.send_signal(signal.SIGTERM)
+        codes = [worker.wait(timeout=60) for worker in workers]
+    assert codes == [0, 0]
+    assert statuses(db) == {Status.SENT: 120}
+    assert_each_delivered_once(fake_line, 120)
