@@ -18,19 +18,19 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
-from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, func, select, text  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
+
+from benchmarks.common import DEFAULT_PG_URL, each_database, record  # noqa: E402
 
 LINE_RATE_LIMIT = 2000  # requests per second per channel (LINE-PLATFORM.md)
 
@@ -136,46 +136,19 @@ def main() -> int:
     parser.add_argument("--validate", action="store_true",
                         help="let the fake check every body against LINE's OpenAPI (the tests do; it costs "
                              "the fake ~0.6 ms of CPU a call, taken from the bot on a 2-core machine)")
-    parser.add_argument("--pg-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--pg-url", default=DEFAULT_PG_URL)
     args = parser.parse_args()
     if args.concurrency * 1000 / args.latency_ms > LINE_RATE_LIMIT:
         parser.error("that concurrency could exceed LINE's 2,000 requests/s at this latency")
-    results = []
-    if args.db in ("sqlite", "both"):
-        with tempfile.TemporaryDirectory() as tmp:
-            results.append(run("sqlite", f"sqlite:///{tmp}/bench.db", args))
-    if args.db in ("postgresql", "both"):
-        name = f"meetbot_bench_reminders_{os.getpid()}"
-        admin = create_engine(args.pg_url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        try:
-            from sqlalchemy.engine import make_url
-
-            results.append(run("postgresql", make_url(args.pg_url).set(database=name)
-                               .render_as_string(hide_password=False), args))
-        finally:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                            text=True).stdout.strip()
+    results = each_database(args.db, args.pg_url, "meetbot_bench_reminders", lambda kind, url: run(kind, url, args))
     header = ("| database | reminders | latency | in flight | senders | wall | req/s | × LINE's 2,000/s | lower bound | "
               "CPU of this sender | delivered once | goal (≤ 10 s) |\n|---|---|---|---|---|---|---|---|---|---|---|---|")
     rows = [f"| {r['database']} | {r['users']} | {r['latency_ms']:.0f} ms | {r['concurrency']} | {r['senders']} | "
             f"{r['wall_s']} s | "
             f"{r['requests_per_s']} | {r['ratio_to_line_limit']} | {r['lower_bound_s']} s | {r['sender_cpu_s']} s | "
             f"{'yes' if r['exactly_once'] else 'NO'} | {'met' if r['goal_met'] else 'NOT met'} |" for r in results]
-    table = "\n".join([header, *rows])
-    print(table)
-    stamp = datetime.now(timezone.utc)
-    (ROOT / "benchmarks" / "results").mkdir(exist_ok=True)
-    (ROOT / "benchmarks" / "results" / f"reminders-{stamp:%Y%m%d-%H%M%S}.json").write_text(
-        json.dumps({"commit": commit, "results": results}, ensure_ascii=False, indent=2))
-    with open(ROOT / "benchmarks" / "RESULTS.md", "a", encoding="utf-8") as out:
-        out.write(f"\n## 10,000 1:1 reminders at 50 ms per LINE call — {stamp:%Y-%m-%d %H:%M} UTC\n\n"
-                  f"Commit {commit}, {os.cpu_count()} cores, Python {platform.python_version()} "
-                  f"(`benchmarks/reminders.py`).\n\n{table}\n")
+    record("reminders", "10,000 1:1 reminders at 50 ms per LINE call", f"{args.senders} sending processes",
+           "\n".join([header, *rows]), results)
     return 0 if all(r["goal_met"] and r["exactly_once"] for r in results) else 1
 
 

@@ -21,12 +21,8 @@ import base64
 import hashlib
 import hmac
 import json
-import os
-import platform
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from datetime import datetime, timedelta, timezone
@@ -35,7 +31,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, select, text  # noqa: E402
+from sqlalchemy import select, text  # noqa: E402
+
+from benchmarks.common import DEFAULT_PG_URL, each_database, record  # noqa: E402
 
 from models.db import Database  # noqa: E402
 from models.schema import upgrade  # noqa: E402
@@ -190,44 +188,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--repeat", type=int, default=40)
-    parser.add_argument("--pg-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--pg-url", default=DEFAULT_PG_URL)
     args = parser.parse_args()
-    results = []
-    if args.db in ("sqlite", "both"):
-        with tempfile.TemporaryDirectory() as tmp:
-            results.append(run("sqlite", f"sqlite:///{tmp}/bench.db", args.repeat))
-    if args.db in ("postgresql", "both"):
-        name = f"meetbot_bench_summary_{os.getpid()}"
-        admin = create_engine(args.pg_url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        try:
-            from sqlalchemy.engine import make_url
-
-            url = make_url(args.pg_url).set(database=name).render_as_string(hide_password=False)
-            results.append(run("postgresql", url, args.repeat))
-        finally:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
-
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                            text=True).stdout.strip()
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    header = (f"| database | baseline median | summary median | summary p95 | ratio to baseline | webhook median | "
-              f"messages | goal (<50 ms) |\n|---|---|---|---|---|---|---|---|")
+    results = each_database(args.db, args.pg_url, "meetbot_bench_summary", lambda kind, url: run(kind, url, args.repeat))
+    header = ("| database | baseline median | summary median | summary p95 | ratio to baseline | webhook median | "
+              "messages | goal (<50 ms) |\n|---|---|---|---|---|---|---|---|")
     rows = [f"| {r['database']} | {r['baseline']['median_ms']} ms | {r['summary']['median_ms']} ms | "
             f"{r['summary']['p95_ms']} ms | {r['ratio_summary_to_baseline']}× | {r['webhook']['median_ms']} ms | "
             f"{r['messages']} | {'met' if r['goal_met'] else 'NOT met'} |" for r in results]
-    table = "\n".join([header, *rows])
-    print(table)
-    (ROOT / "benchmarks" / "results").mkdir(exist_ok=True)
-    (ROOT / "benchmarks" / "results" / f"summary-{datetime.now(timezone.utc):%Y%m%d-%H%M%S}.json").write_text(
-        json.dumps({"commit": commit, "results": results}, ensure_ascii=False, indent=2))
-    with open(ROOT / "benchmarks" / "RESULTS.md", "a", encoding="utf-8") as out:
-        out.write(f"\n## Summary of 1,000 groups and 10,000 answers — {stamp}\n\n"
-                  f"Commit {commit}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-                  f"{args.repeat} repetitions (`benchmarks/summary.py`).\n\n{table}\n")
+    record("summary", "Summary of 1,000 groups and 10,000 answers", f"{args.repeat} repetitions",
+           "\n".join([header, *rows]), results)
     return 0 if all(r["goal_met"] for r in results) else 1
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from handlers import announce, answers, attendance, chats, commands, meetings, notes, reminders, replies
 from handlers.postbacks import Action
 from handlers.router import Router
-from handlers.texts import t
 from handlers.turn import Turn
 
 router = Router()

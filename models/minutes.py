@@ -10,7 +10,7 @@ from models.attendance import Attendance, attendance_of
 from models.meetings import Meeting
 from models.network import FinancialGroup
 from models.notes import Note, Tag, notes_of
-from models.people import Duty, Person, PersonRole, Role
+from models.people import Duty, Person, Role
 
 
 @dataclass

@@ -21,7 +21,7 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any, Iterable
 
-from sqlalchemy import Index, String, Text, func, or_, select, update
+from sqlalchemy import Index, String, Text, func, or_, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base, BigId, utcnow

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from bot.cli import main
 from models import outbox
 from models.base import utcnow
-from models.outbox import OutboxMessage, Status
+from models.outbox import Status
 
 MEETBOT = [sys.executable, "-m", "bot.cli"]
 COMMANDS = [["serve"], ["clock"], ["tick"], ["db", "upgrade"], ["db", "status"], ["outbox"], ["say"]]

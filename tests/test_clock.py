@@ -15,10 +15,9 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from models import lease, outbox
 from models.base import utcnow
-from models.outbox import OutboxMessage, Status
+from models.outbox import Status
 from scheduler.clock import LEASE_NAME, Clock
 from scheduler.jobs import ClockContext, run_pass
-from tests.linechat import USER
 
 MEETBOT = [sys.executable, "-m", "bot.cli"]
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 
 import pytest
@@ -13,7 +12,7 @@ from models import outbox
 from models.base import utcnow
 from models.line_limits import MessageTooLarge, utf16_len
 from models.outbox import Kind, OutboxMessage, Status
-from tests.linechat import GROUP, USER, texts
+from tests.linechat import GROUP, USER
 
 OTHER = "U" + "3" * 32
 

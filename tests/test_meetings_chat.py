@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import pytest
 from sqlalchemy import func, select
@@ -18,7 +18,7 @@ from models.people import Person, Role
 from tests import network
 from tests.conftest import TEST_SECRET
 from tests.linechat import sign, texts
-from tests.network import COORDINATOR, FACILITATOR, MEMBER, TEAM_CHAT, chat_id, leader_id
+from tests.network import COORDINATOR, FACILITATOR, MEMBER, chat_id, leader_id
 
 BANGKOK_NOW = datetime(2026, 7, 27, 3, 0, tzinfo=timezone.utc)  # Monday 27 Jul 2026, 10:00 in Bangkok
 FUND_1 = "กองทุนหมู่บ้าน หมู่ 1 ต.บางจาก"

@@ -20,13 +20,12 @@ from bot.delivery import Sender
 from bot.line_client import LineClient
 from handlers.postbacks import Action, decode
 from models import outbox
-from models.meetings import Answer, Meeting, create_meeting, invite, record_answer
+from models.meetings import Meeting, create_meeting, invite, record_answer
 from models.network import Chat, FinancialGroup, GroupKind, SubDistrict
 from models.outbox import OutboxMessage, Status
 from models.people import Person, ensure_person
 from models.reminders import ReminderRun, RunStatus
 from scheduler.jobs import ClockContext, run_pass
-from scheduler.reminders import fire_reminders
 from tests import network
 from tests.linechat import texts
 from tests.network import COORDINATOR, leader_id

@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import json
 import threading
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
