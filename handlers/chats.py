@@ -29,7 +29,7 @@ def handle_join(turn: Turn, _) -> None:
     if linked:
         turn.say(replies.text(greeting.rsplit("\n", 1)[0] + "\n" + t(turn.lang, "link_ok", group=_names(linked))))
         return
-    turn.say(replies.text(greeting, _link_choices(turn, unlinked_first=True)))
+    turn.say(replies.text(greeting, _link_choices(turn)))
 
 
 def handle_leave(turn: Turn, _) -> None:
@@ -80,8 +80,8 @@ def _names(groups: list[FinancialGroup]) -> str:
     return ", ".join(g.name for g in groups)
 
 
-def _link_choices(turn: Turn, groups: list[FinancialGroup] | None = None, unlinked_first: bool = False) -> list[dict]:
-    if groups is None:
+def _link_choices(turn: Turn, groups: list[FinancialGroup] | None = None) -> list[dict]:
+    if groups is None:  # groups not linked to a chat yet come first
         query = select(FinancialGroup).order_by(FinancialGroup.chat_id.is_not(None), FinancialGroup.id)
         groups = list(turn.session.scalars(query.limit(MAX_GROUP_CHOICES)))
     return [replies.postback_item(replies.label(g.name), postbacks.encode(Action.LINK, g=g.id),

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import Index, LargeBinary, String, Text, func, insert, select, update
+from sqlalchemy import Index, LargeBinary, String, Text, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -158,8 +158,3 @@ def without_nul(value: Any) -> Any:
     if isinstance(value, list):
         return [without_nul(v) for v in value]
     return value
-
-
-def count_events(session: Session) -> dict[str, int]:
-    rows = session.execute(select(InboundEvent.status, func.count()).group_by(InboundEvent.status))
-    return {status: n for status, n in rows}

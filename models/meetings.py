@@ -343,8 +343,3 @@ def record_answer(session: Session, *, meeting: Meeting, person: Person, respons
     quota = next((inv.quota for inv in meeting.invitations if group and inv.group_id == group.id), None)
     session.flush()
     return AnswerRecorded(answer, previous[0], previous[1], quota)
-
-
-def answer_history(session: Session, meeting_id: int) -> list[AnswerChange]:
-    return list(session.scalars(select(AnswerChange).where(AnswerChange.meeting_id == meeting_id)
-                                .order_by(AnswerChange.at, AnswerChange.id)))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, func, select
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from models.base import Base, BigId, utcnow
@@ -174,7 +174,3 @@ def record_chat(session: Session, chat_id: str, kind: str, *, now: datetime) -> 
 
 def link_chat(session: Session, group: FinancialGroup, chat_id: str) -> None:
     group.chat_id = chat_id
-
-
-def group_count(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(FinancialGroup)) or 0

@@ -290,7 +290,3 @@ def dead_rows(session: Session, limit: int = 100) -> list[OutboxMessage]:
     return list(session.scalars(
         select(OutboxMessage).where(OutboxMessage.status.in_([Status.DEAD, Status.UNCERTAIN]))
         .order_by(OutboxMessage.id.desc()).limit(limit)))
-
-
-def next_due_at(session: Session) -> datetime | None:
-    return session.scalar(select(func.min(OutboxMessage.next_attempt_at)).where(OutboxMessage.status == Status.PENDING))

@@ -139,8 +139,3 @@ def claim_run(session: Session, due: Due, *, now: datetime, status: str) -> Remi
     ).on_conflict_do_nothing(index_elements=["meeting_id", "moment", "for_start"]).returning(ReminderRun.id))
     run_id = created.scalar_one_or_none()
     return session.get(ReminderRun, run_id) if run_id is not None else None
-
-
-def runs_of(session: Session, meeting_id: int) -> list[ReminderRun]:
-    return list(session.scalars(select(ReminderRun).where(ReminderRun.meeting_id == meeting_id)
-                                .order_by(ReminderRun.due_at)))
