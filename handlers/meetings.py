@@ -507,6 +507,25 @@ def handle_meeting_setting(turn: Turn, match) -> None:
         turn.say(replies.text(t(turn.lang, "leader_notes_set", code=meeting.code, state=state)))
 
 
+AGENDA = re.compile(r"^\s*(?:วาระ|ระเบียบวาระ|/agenda)\s*#\s*(?P<code>[0-9๐-๙]+)\s+(?P<agenda>\S.*)$", re.S)
+
+
+def agenda_command(turn: Turn):
+    """`วาระ #12 <ข้อความ>` / `/agenda #12 <text>` (several lines welcome)."""
+    return AGENDA.match(turn.event.text) if turn.event.text else None
+
+
+def handle_agenda(turn: Turn, match) -> None:
+    """Set a meeting's agenda: it shows on the card and opens the minutes."""
+    code = int(match.group("code").translate(str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")))
+    meeting = _meeting_to_change(turn, code, "move_which")
+    if meeting is None:
+        return
+    meeting.agenda = match.group("agenda").strip()[:4000]
+    meeting.updated_at = turn.now
+    turn.say(replies.text(t(turn.lang, "agenda_set", code=meeting.code)))
+
+
 def is_coordinator_location(turn: Turn):
     return (turn.event.type == "message" and turn.event.location is not None and turn.person is not None
             and turn.person.is_coordinator) or None

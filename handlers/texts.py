@@ -249,6 +249,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "leader_notes_set": ("ให้ผู้นำกลุ่มจดบันทึกนัด {code} ได้: {state}", "Leaders may take notes for {code}: {state}"),
     "on": ("เปิด", "on"),
     "off": ("ปิด", "off"),
+    "agenda_set": ("ตั้งวาระของนัด {code} แล้วครับ", "The agenda of {code} is set."),
     "venue_set": ("📍 ตั้งแผนที่ของนัด {code} แล้วครับ: {place}", "📍 Map location of {code} set: {place}"),
     # -- unknown --------------------------------------------------------------------------------
     "invalid": ("{reason}", "{reason}"),

@@ -140,10 +140,16 @@ def _contains(name: str, wanted: str) -> bool:
     return False
 
 
+_DIGIT_WORDS = str.maketrans({"1": "หนึ่ง", "2": "สอง", "3": "สาม", "4": "สี่", "5": "ห้า", "6": "หก", "7": "เจ็ด",
+                              "8": "แปด", "9": "เก้า"})
+
+
 def find_sub_district(session: Session, query: str) -> SubDistrict | None:
+    """By Thai or English name; a digit typed for a number word matches ("มะม่วง 2 ต้น")."""
     wanted = normalise_name(query).removeprefix("ตำบล")
+    spelled = wanted.translate(_DIGIT_WORDS)
     for sub in session.scalars(select(SubDistrict)):
-        if wanted in (normalise_name(sub.name), normalise_name(sub.name_en or "")):
+        if wanted in (normalise_name(sub.name), normalise_name(sub.name_en or "")) or spelled == normalise_name(sub.name):
             return sub
     return None
 

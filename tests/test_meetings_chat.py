@@ -471,3 +471,26 @@ def _buttons(message):
 
     walk(message)
     return found
+
+
+def test_a_coordinator_sets_the_agenda_and_the_card_shows_it(line, db, net):
+    create_meeting(line)
+    answer = line.say("วาระ #1 1. เรื่องแจ้งเพื่อทราบ\n2. ปัญหาหนี้ค้างชำระ", user=COORDINATOR)
+    assert "ตั้งวาระของนัด #1 แล้ว" in answer[0]["text"]
+    assert one(db, Meeting).agenda == "1. เรื่องแจ้งเพื่อทราบ\n2. ปัญหาหนี้ค้างชำระ"
+    listing = line.say("นัดหมาย", user=COORDINATOR)
+    card = line.tap(encode(Action.SUMMARY, m=1, v="card"), user=COORDINATOR)
+    assert listing and "ปัญหาหนี้ค้างชำระ" in " ".join(texts(card))
+    refused = line.say("/agenda #1 อย่างอื่น", user=leader_id(1))
+    assert "ผู้ประสานงาน" in refused[0]["text"] and one(db, Meeting).agenda.startswith("1.")
+
+
+def test_a_sub_district_typed_with_a_digit_for_a_number_word_is_found(db):
+    from models.network import SubDistrict, find_sub_district
+
+    with db.transaction() as s:
+        s.add(SubDistrict(name="มะม่วงสองต้น", name_en="Mamuang Song Ton"))
+    with db.reading() as s:
+        assert find_sub_district(s, "ต.มะม่วง 2 ต้น").name == "มะม่วงสองต้น"
+        assert find_sub_district(s, "Mamuang Song Ton").name == "มะม่วงสองต้น"
+        assert find_sub_district(s, "มะม่วง 3 ต้น") is None
