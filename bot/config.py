@@ -40,8 +40,9 @@ class Settings:
     # Seconds for one LINE call: (connect, read). LINE answers in well under a second normally;
     # the SDK has no default timeout at all, so a hung LINE would hang a sender forever.
     line_timeout: tuple[float, float] = (3.0, 10.0)
-    # Parallel LINE calls per sender pass; LINE allows ~2,000 requests/s per channel.
-    sender_concurrency: int = 32
+    # Parallel LINE calls per sending process. LINE's ~2,000 requests/s per channel is kept by the
+    # senders' shared budget (models/line_rate.py), not by this.
+    sender_concurrency: int = 64
     # How often the clock ticks (seconds).
     tick_seconds: float = 2.0
     # Base URL people reach this bot at (for calendar feeds and links); optional.
@@ -111,7 +112,7 @@ class Settings:
             timezone_name=get("MEETBOT_TIMEZONE", "Asia/Bangkok"),
             setup_code=get("MEETBOT_SETUP_CODE"),
             line_timeout=line_timeout,
-            sender_concurrency=number("MEETBOT_SENDER_CONCURRENCY", 32, int),
+            sender_concurrency=number("MEETBOT_SENDER_CONCURRENCY", 64, int),
             tick_seconds=number("MEETBOT_TICK_SECONDS", 2.0),
             public_base_url=(get("MEETBOT_PUBLIC_URL") or "").rstrip("/") or None,
         )

@@ -11,6 +11,7 @@ import logging
 import os
 import socket
 import threading
+import time
 import uuid
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
@@ -19,9 +20,10 @@ from datetime import datetime, timedelta
 from typing import Callable
 
 from bot.line_client import LineClient, Outcome, Result
-from models import outbox
+from models import line_rate, outbox
 from models.base import utcnow
 from models.db import Database
+from models.line_rate import LINE_RATE_LIMITS, RateLimit
 from models.outbox import Kind, OutboxMessage, Status
 
 log = logging.getLogger("meetbot.delivery")
@@ -57,7 +59,8 @@ class Sender:
     """Claims due outbox rows and sends them, several LINE calls at a time."""
 
     def __init__(self, db: Database, line: LineClient, *, concurrency: int = 32, lanes: int = 1,
-                 lease: timedelta = outbox.DEFAULT_LEASE, clock: Callable[[], datetime] = utcnow):
+                 lease: timedelta = outbox.DEFAULT_LEASE, clock: Callable[[], datetime] = utcnow,
+                 rate_limits: dict[str, RateLimit] | None = None):
         self.db = db
         self.line = line
         self.concurrency = max(1, concurrency)
@@ -68,6 +71,11 @@ class Sender:
         self.lanes = max(1, lanes)
         self.lease = lease
         self.clock = clock
+        # LINE's per-endpoint rate limits, reserved in the database with each claim so that every
+        # sending process together stays under them (models/line_rate.py). Its clock is the real
+        # one even when a test passes `now=`: LINE counts real seconds.
+        self.rate_limits = LINE_RATE_LIMITS if rate_limits is None else rate_limits
+        self.rate_clock_ms: Callable[[], int] = lambda: int(time.time() * 1000)
         self.worker = worker_name()
         self._pool: ThreadPoolExecutor | None = None
         self._pool_pid: int | None = None
@@ -102,14 +110,63 @@ class Sender:
         batches = 0
         while max_batches is None or batches < max_batches:
             batch_now = now or self.clock()
+            wait_ms = None
             with self.db.transaction() as session:
                 rows = outbox.claim_batch(session, worker=self.worker, now=batch_now, limit=batch_size,
                                           lease=self.lease, ids=ids)
+                if rows and self.rate_limits:
+                    rows, wait_ms = self._within_rate_limits(session, rows, batch_now)
             if not rows:
+                if wait_ms is not None:  # due rows, but LINE's limit is used up for this moment
+                    time.sleep(wait_ms / 1000)
+                    continue
                 break
             batches += 1
             report.add(self._send_batch(rows, now))
         return report
+
+    def _within_rate_limits(self, session, rows: list, now: datetime) -> tuple[list, int | None]:
+        """Reserve LINE's rate budget for claimed rows; give back what does not fit.
+
+        Returns the rows to send now and, when some were given back, the milliseconds until the
+        budget's next window (None if that is far off: those rows are then due only from it).
+        A chat whose row is given back has its later rows in the batch given back too, so its
+        messages keep their order.
+        """
+        at_ms = self.rate_clock_ms()
+        endpoints = [self._endpoint_of(row, now) for row in rows]
+        wanted: dict[str, int] = defaultdict(int)
+        for endpoint in endpoints:
+            wanted[endpoint] += 1
+        room = {endpoint: line_rate.reserve(session, endpoint, count, at_ms=at_ms, limit=self.rate_limits[endpoint])
+                for endpoint, count in wanted.items() if endpoint in self.rate_limits}
+        kept, refused, blocked_chats = [], defaultdict(list), set()
+        for row, endpoint in zip(rows, endpoints):
+            chat = row.to or f"multicast:{row.id}"
+            if chat not in blocked_chats and room.get(endpoint, 1) > 0:
+                if endpoint in room:
+                    room[endpoint] -= 1
+                kept.append(row)
+            else:
+                blocked_chats.add(chat)
+                refused[endpoint].append(row.id)
+        wait_ms = None
+        for endpoint, ids in refused.items():
+            limit = self.rate_limits.get(endpoint)
+            wait = limit.wait_ms(at_ms) if limit else 0
+            if wait > 1000:
+                outbox.release(session, self.worker, ids, not_before=now + timedelta(milliseconds=wait))
+            else:
+                outbox.release(session, self.worker, ids)
+                wait_ms = wait if wait_ms is None else min(wait_ms, wait)
+        return kept, wait_ms
+
+    @staticmethod
+    def _endpoint_of(row, now: datetime) -> str:
+        """The LINE endpoint this row will be sent to (a reply whose token is stale goes as a push)."""
+        if row.kind == Kind.REPLY:
+            return Kind.REPLY if row.reply_deadline is not None and now < row.reply_deadline else Kind.PUSH
+        return row.kind
 
     def _send_batch(self, rows: list[OutboxMessage], now: datetime | None) -> DeliveryReport:
         # Rows for the same chat go one after another, in the order they were written, so a

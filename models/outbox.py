@@ -246,6 +246,23 @@ def claim_batch(
     return sorted(claimed, key=lambda row: row.id)
 
 
+def release(session: Session, worker: str, ids: list[int], *, not_before: datetime | None = None) -> None:
+    """Give claimed rows back unsent (LINE's rate limit had no room for them this moment): they
+    are due again at once, or from `not_before`, and the claim does not count as an attempt."""
+    from sqlalchemy import and_
+
+    if not ids:
+        return
+    table = OutboxMessage.__table__
+    values: dict[str, Any] = {"status": Status.PENDING, "claimed_by": None, "lease_until": None,
+                              "attempts": table.c.attempts - 1}
+    if not_before is not None:
+        values["next_attempt_at"] = not_before
+    session.connection().execute(
+        table.update().where(and_(table.c.id.in_(ids), table.c.claimed_by == worker,
+                                  table.c.status == Status.SENDING)).values(values))
+
+
 def record_outcomes(session: Session, worker: str, outcomes: list[dict[str, Any]]) -> int:
     """Record a batch of outcomes with one executemany per kind; returns how many rows matched.
 

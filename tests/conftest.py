@@ -126,6 +126,7 @@ def fake_line(_fake_line_server, request):
     _fake_line_server.reset()
     _fake_line_server.set_quota(None)
     _fake_line_server.latency(0)
+    _fake_line_server.set_rate_limits(None)
     yield _fake_line_server
     # Refused reply tokens are LINE's runtime answer, not a malformed request.
     invalid = [r for r in _fake_line_server.invalid_requests() if not all("replyToken" in e for e in r.errors)]

@@ -548,3 +548,25 @@ def test_module_entry_point_refuses_non_loopback_hosts(host, capsys):
         main(["--host", host])
     assert "loopback" in str(ei.value.code)
     assert "FAKE_LINE_URL" not in capsys.readouterr().out
+
+
+def test_rate_limit_answers_429_past_the_limit_and_counts_the_busiest_second(fake, api):
+    """As LINE: each endpoint has its own per-second limit; requests past it get 429 and deliver
+    nothing; /_fake/state tells the busiest second seen and how many were refused."""
+    fake.set_rate_limits({"push": 3, "multicast": 1})
+    statuses = []
+    for i in range(5):
+        try:
+            statuses.append(push(api, text=f"ข้อความ {i}").status_code)
+        except ApiException as exc:
+            statuses.append(exc.status)
+            assert "rate limit" in exc.body
+    assert statuses == [200, 200, 200, 429, 429]
+    api.multicast(MulticastRequest(to=[ALICE], messages=[TextMessage(text="x")]), _request_timeout=T)
+    assert len(fake.delivered_messages()) == 4
+    assert fake.peak_per_second("push") == 5 and fake.peak_per_second("multicast") == 1
+    assert fake.rate_limited == 2
+    status, _, state = raw_request(fake, "GET", "/_fake/state")
+    assert status == 200 and state["peakPerSecond"] == {"push": 5, "multicast": 1} and state["rateLimited"] == 2
+    fake.reset()
+    assert fake.peak_per_second("push") == 0 and push(api).status_code == 200

@@ -17,7 +17,8 @@ It answers like LINE at the HTTP level: bearer auth (401), ``x-line-request-id``
 response, request bodies validated against the vendored OpenAPI spec (``messaging-api.yml``,
 discriminator mappings followed, plus LINE's documented limits the spec lacks), single-use
 expiring reply tokens, ``X-Line-Retry-Key`` (409 + ``x-line-accepted-request-id``), the monthly
-quota (429), profiles, groups and message content.  Faults (``fail``, ``hang``, ``latency``) can be
+quota (429), LINE's per-endpoint rate limits (429 past 2,000 replies or pushes, or 200 multicasts,
+in any one second; ``peak_per_second`` tells the most it saw), profiles, groups and message content.  Faults (``fail``, ``hang``, ``latency``) can be
 injected from Python or over HTTP under ``/_fake/``; ``python -m bot.fakeline`` runs it standalone
 and prints ``FAKE_LINE_URL=http://127.0.0.1:PORT``.
 
@@ -25,7 +26,7 @@ Control endpoints (JSON, no auth, not recorded, no latency) for another process:
 
     GET  /_fake/requests?since=SEQ   recorded requests with seq > SEQ (bodies included)
     GET  /_fake/messages?since=SEQ   delivered messages [{"seq","endpoint","to","message"}]
-    GET  /_fake/state                quota, latency, faults, counts
+    GET  /_fake/state                quota, latency, faults, counts, peakPerSecond, rateLimited
     POST /_fake/reply-token  {"chatId", "ttl"?}                      -> {"replyToken"}
     POST /_fake/profile      {"userId", "displayName", "pictureUrl"?, "language"?}
     POST /_fake/group        {"groupId", "name", "members": {userId: displayName}, "pictureUrl"?}

@@ -35,6 +35,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--reply-token-ttl", type=float, default=60.0, help="seconds a reply token stays valid")
     ap.add_argument("--no-validate", action="store_true",
                     help="skip the OpenAPI check of request bodies (benchmarks: it is the fake's main CPU cost)")
+    ap.add_argument("--no-rate-limit", action="store_true",
+                    help="accept any number of requests per second (default: LINE's limits, 429 above them)")
     args = ap.parse_args(argv)
 
     host = _loopback(args.host)
@@ -42,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
 
     fake = FakeLine(seed=args.seed, host=host, port=args.port, latency=args.latency_ms / 1000.0,
                     access_token=args.access_token, reply_token_ttl=args.reply_token_ttl,
-                    validate=not args.no_validate)
+                    validate=not args.no_validate, rate_limits={} if args.no_rate_limit else None)
     if args.quota is not None:
         fake.set_quota(args.quota)
     fake.bind()

@@ -8,6 +8,7 @@ server runs one thread per connection and every piece of shared state sits behin
 from __future__ import annotations
 
 import base64
+import collections
 import dataclasses
 import itertools
 import json
@@ -50,6 +51,9 @@ ID_RE = re.compile(r"^[UCR][0-9a-f]{32}$")
 USER_ID_RE = re.compile(r"^U[0-9a-f]{32}$")
 UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 QUOTABLE_TYPES = frozenset({"text", "textV2", "sticker", "image", "video"})
+# LINE's per-channel rate limits ("Rate limits" in the Messaging API reference): requests in any
+# one second, per endpoint. Over them LINE answers 429, and so does the fake.
+RATE_LIMITS = {"reply": 2000, "push": 2000, "multicast": 200}
 
 _ROUTES: list[tuple[str, re.Pattern, str]] = [
     (m, re.compile(p), name)
@@ -285,6 +289,7 @@ class FakeLine:
         access_token: str | None = None,
         check_ids: bool = True,
         validate: bool = True,
+        rate_limits: dict[str, int] | None = None,
     ):
         self._spec = load_spec(str(spec_path) if spec_path else None)
         # Benchmarks turn the spec check off: it costs the fake more CPU than the bot spends per
@@ -296,6 +301,7 @@ class FakeLine:
         self.port = port
         self.access_token = access_token  # None: any non-empty bearer token is accepted
         self.check_ids = check_ids  # push/multicast "to" must look like LINE ids (U/C/R + 32 hex)
+        self.rate_limits = dict(RATE_LIMITS if rate_limits is None else rate_limits)
         self._rng = random.Random(seed)
         self._lock = threading.RLock()
         self._cond = threading.Condition(self._lock)
@@ -323,6 +329,46 @@ class FakeLine:
         self._tokens: dict[str, dict] = {}
         self._accepted_keys: dict[str, tuple[str, Any]] = {}
         self._quota_used = 0
+        # Arrival times (monotonic) of the last second's requests per rate-limited endpoint, the
+        # most seen in any one second, and how many were refused with 429 for it.
+        self._arrivals: dict[str, collections.deque] = {e: collections.deque() for e in self.rate_limits}
+        self._peak_per_second: dict[str, int] = {e: 0 for e in self.rate_limits}
+        self._rate_limited = 0
+
+    def _over_rate_limit(self, endpoint: str) -> bool:
+        """Count an arrival (under the lock); True when it exceeds the endpoint's limit."""
+        arrivals = self._arrivals.get(endpoint)
+        if arrivals is None:
+            return False
+        now = time.monotonic()
+        while arrivals and arrivals[0] <= now - 1.0:
+            arrivals.popleft()
+        arrivals.append(now)
+        if len(arrivals) > self._peak_per_second[endpoint]:
+            self._peak_per_second[endpoint] = len(arrivals)
+        if len(arrivals) > self.rate_limits[endpoint]:
+            self._rate_limited += 1
+            return True
+        return False
+
+    def set_rate_limits(self, limits: dict[str, int] | None = None) -> None:
+        """Requests per second allowed per endpoint (None: LINE's); counting starts afresh."""
+        with self._lock:
+            self.rate_limits = dict(RATE_LIMITS if limits is None else limits)
+            self._arrivals = {e: collections.deque() for e in self.rate_limits}
+            self._peak_per_second = {e: 0 for e in self.rate_limits}
+            self._rate_limited = 0
+
+    def peak_per_second(self, endpoint: str = "push") -> int:
+        """The most requests to `endpoint` that arrived within any one second (sliding)."""
+        with self._lock:
+            return self._peak_per_second.get(endpoint, 0)
+
+    @property
+    def rate_limited(self) -> int:
+        """How many requests were answered 429 for exceeding a rate limit."""
+        with self._lock:
+            return self._rate_limited
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -605,9 +651,14 @@ class FakeLine:
         with self._lock:
             rec.seq = next(self._seq)
             self._records.append(rec)
+            over_rate_limit = self._over_rate_limit(endpoint)
             self._cond.notify_all()
         try:
-            reply = self._process(rec, endpoint, params, parse_error)
+            if over_rate_limit:
+                rec.fault = "rate-limit"
+                reply = _error(429, MSG_RATE_LIMIT)
+            else:
+                reply = self._process(rec, endpoint, params, parse_error)
         except Exception as exc:  # a bug in the fake: answer 500 and say so
             traceback.print_exc(file=sys.stderr)
             reply = _error(500, f"fakeline internal error: {exc!r}")
@@ -866,6 +917,7 @@ class FakeLine:
                         "latency": self._latency,
                         "faults": [dataclasses.asdict(f) | {"paths": sorted(f.paths)} for f in self._faults],
                         "requests": len(self._records), "deliveries": len(self._deliveries),
+                        "peakPerSecond": dict(self._peak_per_second), "rateLimited": self._rate_limited,
                     })
         except (KeyError, TypeError, ValueError) as exc:
             return _Reply(400, {"message": f"bad control request: {exc!r}"})
