@@ -155,7 +155,7 @@ def main() -> int:
             f"{r['requests_per_s']} | {r['ratio_to_line_limit']} | {r['peak_per_second']} | {r['rate_limited']} | "
             f"{r['lower_bound_s']} s | {r['sender_cpu_s']} s | "
             f"{'yes' if r['exactly_once'] else 'NO'} | {'met' if r['goal_met'] else 'NOT met'} |" for r in results]
-    record("reminders", "10,000 1:1 reminders at 50 ms per LINE call", f"{args.senders} sending processes",
+    record("reminders", "10,000 1:1 reminders at 50 ms per LINE call", f"{args.senders} sending process{'es' if args.senders > 1 else ''}",
            "\n".join([header, *rows]), results)
     return 0 if all(r["goal_met"] and r["exactly_once"] for r in results) else 1
 
