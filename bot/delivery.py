@@ -153,11 +153,12 @@ class Sender:
         wait_ms = None
         for endpoint, ids in refused.items():
             limit = self.rate_limits.get(endpoint)
-            wait = limit.wait_ms(at_ms) if limit else 0
-            if wait > 1000:
+            wait = limit.wait_ms(at_ms) if limit else None  # None: only held back behind its chat
+            if wait is not None and wait > 1000:
                 outbox.release(session, self.worker, ids, not_before=now + timedelta(milliseconds=wait))
-            else:
-                outbox.release(session, self.worker, ids)
+                continue
+            outbox.release(session, self.worker, ids)
+            if wait is not None:
                 wait_ms = wait if wait_ms is None else min(wait_ms, wait)
         return kept, wait_ms
 

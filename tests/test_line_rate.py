@@ -144,6 +144,31 @@ def test_a_chat_keeps_its_order_when_the_budget_runs_out_mid_batch(db, settings,
     assert [m["text"] for _, m in fake_line.delivered_messages(group)] == ["หนึ่ง", "สอง", "สาม"]
 
 
+def test_a_row_held_back_only_behind_its_chat_waits_with_it_not_in_a_busy_loop(db, settings, fake_line, monkeypatch):
+    """Replies limited to one a window, pushes not limited: the chat's push queued after a reply
+    that did not fit waits for that reply's window, then all three arrive in order."""
+    now = utcnow()
+    with db.transaction() as session:
+        for text in ("หนึ่ง", "สอง"):
+            outbox.enqueue(session, to=user(1), messages=[{"type": "text", "text": text}],
+                           reply_token=fake_line.issue_reply_token(user(1)),
+                           reply_deadline=now + timedelta(seconds=50), now=now)
+        outbox.enqueue(session, to=user(1), purpose="reminder", messages=[{"type": "text", "text": "สาม"}], now=now)
+    line = LineClient(settings)
+    sender = Sender(db, line, concurrency=4, rate_limits={"reply": RateLimit(1, 100)})
+    claims = []
+    claim_batch = outbox.claim_batch
+    monkeypatch.setattr(outbox, "claim_batch", lambda *a, **kw: claims.append(1) or claim_batch(*a, **kw))
+    try:
+        report = sender.deliver_due(now=now)
+    finally:
+        sender.close()
+        line.close()
+    assert report.sent == 3
+    assert [m["text"] for _, m in fake_line.delivered_messages(user(1))] == ["หนึ่ง", "สอง", "สาม"]
+    assert len(claims) <= 6  # a claim per window at most, not a spin until the window opens
+
+
 def test_rows_given_back_for_a_long_window_wait_for_it_and_the_sender_does_not(db, settings, fake_line):
     """Broadcasts are 60 an hour at LINE: the second one waits for the next 72-second window as a
     due time, instead of holding the sender in a sleep."""
