@@ -9,9 +9,3 @@ def create_app(*args, **kwargs):
     from bot.app import create_app as factory
 
     return factory(*args, **kwargs)
-
-
-def build_services(*args, **kwargs):
-    from bot.app import build_services as build
-
-    return build(*args, **kwargs)

@@ -357,6 +357,7 @@ def quota_command(ctx: Context) -> None:
     """The LINE account's monthly message quota: limit, used, queued and left (read from LINE now)."""
     from bot.line_client import LineClient
     from models import quota
+    from models.base import utcnow
 
     settings = ctx.settings.require("line_channel_access_token")
     line = LineClient(settings)
@@ -367,19 +368,13 @@ def quota_command(ctx: Context) -> None:
     finally:
         line.close()
     with ctx.database().transaction() as session:
-        quota.record(session, limit=limit, used=used, now=utcnow_())
+        quota.record(session, limit=limit, used=used, now=utcnow())
         view = quota.view(session)
     queued = view.promised
     if limit is None:
         click.echo(f"limit none (this plan has no monthly limit), used {used}, queued {queued}")
     else:
         click.echo(f"limit {limit}, used {used}, queued {queued}, left {max(0, limit - used - queued)}")
-
-
-def utcnow_():
-    from models.base import utcnow
-
-    return utcnow()
 
 
 from bot.cli_data import register  # noqa: E402  (adds demo, import, role, meeting)

@@ -334,6 +334,17 @@ def role_list(ctx: Context, role_name: str | None) -> None:
 # -- meetings ------------------------------------------------------------------------------------
 
 
+def _meeting_or_exit(session, code: str):
+    from models.meetings import Meeting
+
+    meeting_id = _meeting_id(code)
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None:
+        click.echo(f"meetbot: no meeting #{meeting_id} (`meetbot meeting list --all` lists them)", err=True)
+        sys.exit(1)
+    return meeting
+
+
 def _meeting_id(code: str) -> int:
     match = re.fullmatch(r"[#＃]?\s*(\d+)", code.strip().translate({0x0E50 + i: str(i) for i in range(10)}))
     if not match:
@@ -470,17 +481,13 @@ _STATE_WORDS = {"going": "มา", "maybe": "ไม่แน่ใจ", "not_goi
 def meeting_show(ctx: Context, code: str, as_json: bool) -> None:
     """A meeting's details and answers per sub-district, village and group (CODE: 12 or #12)."""
     from handlers.when import format_thai_datetime, format_thai_time
-    from models.meetings import Meeting, MeetingStatus
+    from models.meetings import MeetingStatus
     from models.network import SubDistrict
     from models.tally import tally as tally_of
 
-    meeting_id = _meeting_id(code)
     tz = ctx.settings.timezone
     with _session(ctx, write=False) as session:
-        m = session.get(Meeting, meeting_id)
-        if m is None:
-            click.echo(f"meetbot: no meeting #{meeting_id} (`meetbot meeting list --all` lists them)", err=True)
-            sys.exit(1)
+        m = _meeting_or_exit(session, code)
         t = tally_of(session, m)
         sub = session.get(SubDistrict, m.sub_district_id) if m.sub_district_id else None
         data = meeting_json(m, t, sub, tz)
@@ -534,9 +541,9 @@ def meeting_show(ctx: Context, code: str, as_json: bool) -> None:
 COMMANDS = (demo, import_command, role, meeting)
 
 
-def register(main: click.Group) -> None:
-    """Add these commands to `main` (idempotent; merges into an existing `role`/`meeting` group)."""
-    for command in COMMANDS:
+def register(main: click.Group, commands=COMMANDS) -> None:
+    """Add `commands` to `main` (idempotent; merges into an existing group of the same name)."""
+    for command in commands:
         existing = main.commands.get(command.name)
         if existing is None or existing is command:
             main.add_command(command)

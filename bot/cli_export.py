@@ -14,7 +14,6 @@ not exist prints one line to stderr and exits 1; bad arguments exit 2. Added to 
 
 from __future__ import annotations
 
-import sys
 from calendar import monthrange
 from datetime import date
 from pathlib import Path
@@ -22,7 +21,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from bot.cli_data import _fail, _meeting_id, _session, pass_ctx
+from bot.cli_data import _fail, _meeting_or_exit, _session, pass_ctx
+from bot.cli_data import register as _register
 
 if TYPE_CHECKING:
     from bot.cli import Context
@@ -35,16 +35,6 @@ def _emit(data: bytes, output: Path | None, what: str) -> None:
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_bytes(data)
     click.echo(f"wrote {what} to {output} ({len(data):,} bytes)", err=True)
-
-
-def _meeting_or_exit(session, code: str):
-    from models.meetings import Meeting
-
-    meeting = session.get(Meeting, _meeting_id(code))
-    if meeting is None:
-        click.echo(f"meetbot: no meeting #{_meeting_id(code)} (`meetbot meeting list --all` lists them)", err=True)
-        sys.exit(1)
-    return meeting
 
 
 def _date(value: str | None, option: str) -> date | None:
@@ -155,9 +145,4 @@ def export_ics(ctx: Context, codes: tuple[str, ...], output: Path | None, calend
 
 def register(main: click.Group) -> None:
     """Add `export` to `main` (idempotent; merges into an existing `export` group)."""
-    existing = main.commands.get(export.name)
-    if isinstance(existing, click.Group) and existing is not export:
-        for name, sub in export.commands.items():
-            existing.commands.setdefault(name, sub)
-    else:
-        main.add_command(export)
+    _register(main, (export,))

@@ -7,7 +7,7 @@ the environment itself, so tests and the CLI can build settings explicitly.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -47,7 +47,6 @@ class Settings:
     tick_seconds: float = 2.0
     # Base URL people reach this bot at (for calendar feeds and links); optional.
     public_base_url: str | None = None
-    extra: dict[str, str] = field(default_factory=dict)
 
     @property
     def timezone(self) -> ZoneInfo:
@@ -55,10 +54,6 @@ class Settings:
             return ZoneInfo(self.timezone_name)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise BadSetting(f"MEETBOT_TIMEZONE={self.timezone_name!r} is not a known time zone") from exc
-
-    @property
-    def is_sqlite(self) -> bool:
-        return self.database_url.startswith("sqlite")
 
     def require(self, *names: str) -> "Settings":
         """Raise MissingSetting for the first of `names` (attribute names) that is empty."""

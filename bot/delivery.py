@@ -51,6 +51,15 @@ class DeliveryReport:
         return self.sent + self.retried + self.dead + self.uncertain
 
 
+def _chat_of(row) -> str:
+    """The chat a row goes to; each multicast counts as a chat of its own."""
+    return row.to or f"multicast:{row.id}"
+
+
+def _token_fresh(row, now: datetime) -> bool:
+    return row.reply_deadline is not None and now < row.reply_deadline
+
+
 def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
@@ -142,7 +151,7 @@ class Sender:
                 for endpoint, count in wanted.items() if endpoint in self.rate_limits}
         kept, refused, blocked_chats = [], defaultdict(list), set()
         for row, endpoint in zip(rows, endpoints):
-            chat = row.to or f"multicast:{row.id}"
+            chat = _chat_of(row)
             if chat not in blocked_chats and room.get(endpoint, 1) > 0:
                 if endpoint in room:
                     room[endpoint] -= 1
@@ -166,7 +175,7 @@ class Sender:
     def _endpoint_of(row, now: datetime) -> str:
         """The LINE endpoint this row will be sent to (a reply whose token is stale goes as a push)."""
         if row.kind == Kind.REPLY:
-            return Kind.REPLY if row.reply_deadline is not None and now < row.reply_deadline else Kind.PUSH
+            return Kind.REPLY if _token_fresh(row, now) else Kind.PUSH
         return row.kind
 
     def _send_batch(self, rows: list[OutboxMessage], now: datetime | None) -> DeliveryReport:
@@ -174,8 +183,9 @@ class Sender:
         # reply and its follow-ups arrive in order; different chats go in parallel.
         by_target: dict[str, list[OutboxMessage]] = defaultdict(list)
         for row in rows:
-            by_target[row.to or f"multicast:{row.id}"].append(row)
-        futures = [self._executor().submit(self._send_in_order, group, now) for group in by_target.values()]
+            by_target[_chat_of(row)].append(row)
+        pool = self._executor()
+        futures = [pool.submit(self._send_in_order, group, now) for group in by_target.values()]
         decisions: list[Decision] = []
         errors: list[str] = []
         for future in futures:
@@ -208,7 +218,7 @@ class Sender:
         return self._deliver_push(row, now)
 
     def _deliver_reply(self, row: OutboxMessage, now: datetime) -> "Decision":
-        fresh = row.reply_deadline is not None and now < row.reply_deadline
+        fresh = _token_fresh(row, now)
         earlier_attempt = row.maybe_delivered
         if not fresh:
             if earlier_attempt:
@@ -329,8 +339,6 @@ class DeliveryThread:
         self._pid: int | None = None
         self._lock = threading.Lock()
         self._stopping = False
-        self.idle = threading.Event()
-        self.idle.set()
 
     def poke(self) -> None:
         with self._lock:
@@ -338,7 +346,6 @@ class DeliveryThread:
                 self._pid = os.getpid()
                 self._thread = threading.Thread(target=self._run, name="meetbot-delivery", daemon=True)
                 self._thread.start()
-        self.idle.clear()
         self._wake.set()
 
     def _run(self) -> None:
@@ -351,8 +358,6 @@ class DeliveryThread:
                 self.sender.deliver_due()
             except Exception:
                 log.exception("background delivery pass failed; the clock will retry")
-            if not self._wake.is_set():
-                self.idle.set()
 
     def stop(self) -> None:
         self._stopping = True

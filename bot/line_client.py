@@ -17,13 +17,9 @@ import urllib3
 from linebot.v3.messaging import (
     ApiClient,
     ApiException,
-    BroadcastRequest,
     Configuration,
     MessagingApi,
     MessagingApiBlob,
-    MulticastRequest,
-    PushMessageRequest,
-    ReplyMessageRequest,
 )
 
 from bot.config import Settings
@@ -47,10 +43,6 @@ class Outcome:
     # False only when the request certainly never reached LINE (connection refused, 429): a reply
     # whose attempt may have arrived must not be turned into a push.
     maybe_delivered: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return self.result == Result.OK
 
 
 def _header(headers, name: str) -> str | None:
@@ -105,7 +97,7 @@ class LineClient:
     # request models: their pydantic validation cost more CPU than the HTTP call itself in a
     # 10,000-message fan-out (benchmarks/reminders.py), and it checks less than we do already
     # (models/line_limits.py here; LINE's OpenAPI file at the fake platform in every test).
-    # `ReplyMessageRequest` & co. remain the reference for the shapes (see `request_model`).
+    # The SDK's `ReplyMessageRequest` & co. remain the reference for the shapes.
 
     def reply(self, reply_token: str, messages: list[dict[str, Any]]) -> Outcome:
         return self._post("reply", "/v2/bot/message/reply", {"replyToken": reply_token, "messages": messages})
@@ -127,12 +119,6 @@ class LineClient:
             path, "POST", {}, [], headers, body=body, post_params=[], files={}, response_types_map={},
             auth_settings=["Bearer"], _return_http_data_only=False, _preload_content=True,
             _request_timeout=self.timeout, collection_formats={}))
-
-    @staticmethod
-    def request_model(endpoint: str):
-        """The SDK's model of a sending request, to check a body's shape (used in tests)."""
-        return {"reply": ReplyMessageRequest, "push": PushMessageRequest, "multicast": MulticastRequest,
-                "broadcast": BroadcastRequest}[endpoint]
 
     def _send(self, endpoint: str, call) -> Outcome:
         try:

@@ -16,6 +16,7 @@ from handlers import process_event
 from handlers.turn import BotSettings
 from models import events as event_store
 from models.db import Database
+from scheduler import reminders
 
 log = logging.getLogger("meetbot.clock")
 
@@ -160,19 +161,13 @@ class Job:
 
 
 # In order: events first (they may queue messages), then whatever queues messages, then sending.
-def _reminder_jobs():
-    from scheduler import reminders
-
-    return reminders
-
-
 JOBS: list[Job] = [
     Job("events", handle_stale_events),
     Job("profiles", refresh_profiles),
     Job("photos", fetch_photos),
-    Job("quota", lambda ctx, now: _reminder_jobs().refresh_quota(ctx, now)),
-    Job("reminders", lambda ctx, now: _reminder_jobs().fire_reminders(ctx, now)),
-    Job("dead_letters", lambda ctx, now: _reminder_jobs().report_dead_letters(ctx, now)),
+    Job("quota", reminders.refresh_quota),
+    Job("reminders", reminders.fire_reminders),
+    Job("dead_letters", reminders.report_dead_letters),
     Job("outbox", relay_outbox),
 ]
 

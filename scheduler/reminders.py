@@ -17,7 +17,7 @@ from models.network import Chat
 from models.outbox import OutboxMessage, Status
 from models.people import Person, coordinators, leaders_of
 from models.reminders import Due, RunStatus, claim_run, describe_moment, due_reminders
-from models.tally import GroupState, tally
+from models.tally import GroupState, MeetingTally, tally
 
 log = logging.getLogger("meetbot.reminders")
 
@@ -50,9 +50,8 @@ def _relative_when(meeting: Meeting, now: datetime, tz, lang: str) -> str:
     return t(lang, "on_day_at", date=day, time=clock)
 
 
-def _nudge_recipients(session, meeting: Meeting) -> tuple[list[str], list[str]]:
-    """Leaders of invited groups that have not answered; people who said maybe."""
-    current = tally(session, meeting)
+def _nudge_recipients(session, meeting: Meeting, current: MeetingTally) -> tuple[list[str], list[str]]:
+    """Leaders of invited groups that have not answered (per the tally `current`); people who said maybe."""
     unanswered: list[str] = []
     for group in current.groups:
         if group.state == GroupState.UNANSWERED:
@@ -107,7 +106,8 @@ def fire_reminders(ctx, now: datetime) -> dict[str, int]:
             meeting = session.get(Meeting, item.meeting_id)
             chats = [session.get(Chat, chat_id) for chat_id in invited_chat_ids(meeting)]
             chats = [c for c in chats if c is not None and c.left_at is None]
-            unanswered, maybe = _nudge_recipients(session, meeting) if meeting.nudges else ([], [])
+            current = tally(session, meeting)
+            unanswered, maybe = _nudge_recipients(session, meeting, current) if meeting.nudges else ([], [])
             cost = sum(quota.chat_cost(c.member_count) for c in chats) + len(unanswered) + len(maybe)
             view = quota.view(session)
             if not view.allows(cost):
@@ -118,7 +118,6 @@ def fire_reminders(ctx, now: datetime) -> dict[str, int]:
                 left = view.left
                 counts["held"] += 1
                 continue
-            current = tally(session, meeting)
             for chat in chats:
                 lang = chat.language or "th"
                 group_id = next((inv.group_id for inv in meeting.invitations if inv.group.chat_id == chat.id), None)

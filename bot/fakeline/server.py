@@ -329,6 +329,9 @@ class FakeLine:
         self._tokens: dict[str, dict] = {}
         self._accepted_keys: dict[str, tuple[str, Any]] = {}
         self._quota_used = 0
+        self._clear_rate_counts()
+
+    def _clear_rate_counts(self) -> None:
         # Arrival times (monotonic) of the last second's requests per rate-limited endpoint, the
         # most seen in any one second, and how many were refused with 429 for it.
         self._arrivals: dict[str, collections.deque] = {e: collections.deque() for e in self.rate_limits}
@@ -355,9 +358,7 @@ class FakeLine:
         """Requests per second allowed per endpoint (None: LINE's); counting starts afresh."""
         with self._lock:
             self.rate_limits = dict(RATE_LIMITS if limits is None else limits)
-            self._arrivals = {e: collections.deque() for e in self.rate_limits}
-            self._peak_per_second = {e: 0 for e in self.rate_limits}
-            self._rate_limited = 0
+            self._clear_rate_counts()
 
     def peak_per_second(self, endpoint: str = "push") -> int:
         """The most requests to `endpoint` that arrived within any one second (sliding)."""
