@@ -6,11 +6,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, selectinload
 
-from models.base import Base, BigId
+from models.base import Base, BigId, insert_for
 from models.meetings import Meeting
 from models.people import Person
 
@@ -54,8 +52,7 @@ def check_in(session: Session, *, meeting: Meeting, person: Person, group_id: in
     """Record attendance once; returns (row, whether it is new). Checking in twice keeps the first."""
     if not check_in_open(meeting, now):
         raise CheckInClosed(meeting.id)
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    created = session.execute(insert(Attendance).values(
+    created = session.execute(insert_for(session, Attendance).values(
         meeting_id=meeting.id, person_id=person.id, group_id=group_id, checked_in_at=now, method=method,
         by_person_id=by.id if by else None,
     ).on_conflict_do_nothing(index_elements=["meeting_id", "person_id"]).returning(Attendance.id))
@@ -66,8 +63,10 @@ def check_in(session: Session, *, meeting: Meeting, person: Person, group_id: in
 
 
 def attendance_of(session: Session, meeting_id: int) -> list[Attendance]:
+    # Every caller lists the people: load them with the rows, not one query each.
     return list(session.scalars(select(Attendance).where(Attendance.meeting_id == meeting_id)
-                                .order_by(Attendance.checked_in_at, Attendance.id)))
+                                .order_by(Attendance.checked_in_at, Attendance.id)
+                                .options(selectinload(Attendance.person))))
 
 
 def attended_counts(session: Session, meeting_id: int) -> dict[int | None, int]:

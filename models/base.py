@@ -7,7 +7,9 @@ from typing import Any
 
 from sqlalchemy import JSON, BigInteger, DateTime, Integer, MetaData
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.types import TypeDecorator
 
 # Stable constraint names so Alembic migrations are the same on SQLite and PostgreSQL.
@@ -63,3 +65,10 @@ class Base(DeclarativeBase):
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def insert_for(session: Session, entity):
+    """An INSERT in the session's dialect, so that it can take `.on_conflict_do_nothing(...)`:
+    PostgreSQL and SQLite share that syntax, and insert-then-ignore is how concurrent writers here
+    agree on a row (events, answers, check-ins, reminder runs, leases)."""
+    return (pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert)(entity)

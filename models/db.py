@@ -58,7 +58,6 @@ class Database:
     def __init__(self, url: str, *, echo: bool = False, pool_size: int = 10):
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
-        self.is_postgresql = url.startswith("postgresql")
         if self.is_sqlite:
             if url in ("sqlite://", "sqlite:///:memory:"):
                 raise ValueError("meetbot needs a SQLite file (several processes share it), not :memory:")

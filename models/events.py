@@ -12,12 +12,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import Index, LargeBinary, String, Text, insert, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Index, LargeBinary, String, Text, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from models.base import Base, BigId, utcnow
+from models.base import Base, BigId, insert_for, utcnow
 
 # A reply token is good for about a minute (LINE docs, "Reply token"); we stop trusting it
 # earlier so that a reply still in flight does not arrive with a dead token.
@@ -70,12 +68,7 @@ class RejectedBody(Base):
 
 
 def _insert_ignoring_duplicates(session: Session):
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        return pg_insert(InboundEvent).on_conflict_do_nothing(index_elements=["webhook_event_id"])
-    if dialect == "sqlite":
-        return sqlite_insert(InboundEvent).on_conflict_do_nothing(index_elements=["webhook_event_id"])
-    return insert(InboundEvent)
+    return insert_for(session, InboundEvent).on_conflict_do_nothing(index_elements=["webhook_event_id"])
 
 
 def record_events(session: Session, events: list[dict[str, Any]], *, received_at: datetime) -> list[int]:

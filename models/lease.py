@@ -11,11 +11,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import String, delete, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from models.base import Base
+from models.base import Base, insert_for
 
 
 class Lease(Base):
@@ -36,10 +34,8 @@ def acquire(session: Session, name: str, holder: str, *, now: datetime, ttl: tim
     )
     if renewed.rowcount == 1:
         return True
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
     created = session.execute(
-        insert(Lease).values(name=name, holder=holder, acquired_at=now, expires_at=now + ttl)
+        insert_for(session, Lease).values(name=name, holder=holder, acquired_at=now, expires_at=now + ttl)
         .on_conflict_do_nothing(index_elements=["name"]).returning(Lease.name)
     )
     # RETURNING, not rowcount: psycopg reports -1 for a single-row INSERT here.

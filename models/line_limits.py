@@ -15,7 +15,6 @@ MAX_TEXT_UTF16 = 5000
 MAX_ALT_TEXT = 400
 MAX_QUICK_REPLY_ITEMS = 13
 MAX_QUICK_REPLY_LABEL = 20
-MAX_ACTION_LABEL = 20
 MAX_POSTBACK_DATA = 300
 MAX_BUBBLE_BYTES = 30_000
 MAX_CAROUSEL_BYTES = 50_000
@@ -72,7 +71,7 @@ def split_text(text: str, limit: int = MAX_TEXT_UTF16) -> list[str]:
 
 
 def _check_actions(obj: Any, where: str) -> None:
-    """Walk a message and check every action's label and postback data."""
+    """Walk a message and check every postback's data."""
     if isinstance(obj, dict):
         if obj.get("type") == "postback" and "data" in obj:
             if len(obj["data"]) > MAX_POSTBACK_DATA:

@@ -20,11 +20,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import BigInteger, String, case, literal, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from models.base import Base
+from models.base import Base, insert_for
 
 
 @dataclass(frozen=True)
@@ -87,8 +85,7 @@ def reserve(session: Session, endpoint: str, wanted: int, *, at_ms: int, limit: 
                  .returning(table.c.granted))
     granted = session.execute(statement).scalar_one_or_none()
     if granted is None:  # the endpoint's first request ever: make its row, then reserve again
-        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-        session.execute(insert(table).values(endpoint=endpoint, window_start_ms=0, used=0, granted=0)
+        session.execute(insert_for(session, table).values(endpoint=endpoint, window_start_ms=0, used=0, granted=0)
                         .on_conflict_do_nothing(index_elements=["endpoint"]))
         granted = session.execute(statement).scalar_one()
     return max(0, granted)

@@ -16,11 +16,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, or_, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from models.base import Base, BigId, utcnow
+from models.base import Base, BigId, insert_for, utcnow
 from models.network import FinancialGroup
 from models.people import Person
 
@@ -318,8 +316,7 @@ def record_answer(session: Session, *, meeting: Meeting, person: Person, respons
     answer = current()
     previous: tuple[str | None, int | None] = (None, None)
     if answer is None:
-        insert = pg_insert if is_postgresql else sqlite_insert
-        created = session.execute(insert(Answer).values(
+        created = session.execute(insert_for(session, Answer).values(
             meeting_id=meeting.id, group_id=group.id if group else None, group_key=group_key,
             person_id=person.id, for_group=for_group, response=response, headcount=headcount, names=names,
             created_at=now, updated_at=now,

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
 
 from models.attendance import Attendance, attendance_of
-from models.meetings import Meeting
+from models.meetings import Invitation, Meeting
 from models.network import FinancialGroup
 from models.notes import Note, Tag, notes_of
 from models.people import Duty, Person, Role
@@ -33,6 +34,11 @@ def person_label(person: Person | None) -> str:
 
 
 def minutes_data(session: Session, meeting: Meeting) -> MinutesData:
+    # The invited groups with their village and sub-district in three queries, not three per group:
+    # the minutes name and order every group.
+    session.scalars(select(Meeting).where(Meeting.id == meeting.id).options(
+        selectinload(Meeting.invitations).selectinload(Invitation.group).options(
+            selectinload(FinancialGroup.village), selectinload(FinancialGroup.sub_district)))).all()
     attendance = attendance_of(session, meeting.id)
     by_group: dict[int | None, list[str]] = {}
     for row in attendance:

@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from models.base import Base, BigId, utcnow
+from models.base import Base, BigId, insert_for, utcnow
 
 
 class GroupKind:
@@ -170,11 +170,7 @@ def ensure_chat(session: Session, chat_id: str, kind: str, *, now: datetime | No
 
 def record_chat(session: Session, chat_id: str, kind: str, *, now: datetime) -> None:
     """Insert-or-ignore, one statement (the hot path of every webhook event)."""
-    from sqlalchemy.dialects.postgresql import insert as pg_insert
-    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    session.execute(insert(Chat).values(id=chat_id, kind=kind[:10], joined_at=now)
+    session.execute(insert_for(session, Chat).values(id=chat_id, kind=kind[:10], joined_at=now)
                     .on_conflict_do_nothing(index_elements=["id"]))
 
 

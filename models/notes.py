@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, or_, select
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, selectinload
 
 from models.base import Base, BigId
 from models.meetings import Invitation, Meeting, MeetingStatus
@@ -88,7 +88,7 @@ class NotePhoto(Base):
 
 # Thai is written without spaces ("#มติที่ประชุม"), so Thai tags need no word boundary; and \b would
 # not work anyway after a vowel sign such as the ิ of มติ, which is not a word character.
-_TAG = re.compile(r"#(มติ|ปัญหา|งาน|(?:resolution|decision|problem|issue|action|todo|task)(?![a-z]))",
+TAG_PATTERN = re.compile(r"#(มติ|ปัญหา|งาน|(?:resolution|decision|problem|issue|action|todo|task)(?![a-z]))",
                   re.IGNORECASE)
 
 
@@ -102,7 +102,7 @@ class ParsedNote:
 def parse_note(text: str, *, now: datetime, tz) -> ParsedNote:
     """Tags out of the text; an action item's due date read with the Thai date reader."""
     tags = []
-    for match in _TAG.finditer(text):
+    for match in TAG_PATTERN.finditer(text):
         tag = Tag.WORDS[match.group(1).lower()]
         if tag not in tags:
             tags.append(tag)
@@ -198,8 +198,11 @@ def latest_note_by(session: Session, author: Person, *, since: datetime) -> Note
 
 
 def notes_of(session: Session, meeting_id: int) -> list[Note]:
+    # Minutes show each note's author (and whether they are the recorder), owner and photos.
     return list(session.scalars(select(Note).where(Note.meeting_id == meeting_id, Note.deleted_at.is_(None))
-                                .order_by(Note.created_at, Note.id)))
+                                .order_by(Note.created_at, Note.id)
+                                .options(selectinload(Note.author).selectinload(Person.roles),
+                                         selectinload(Note.owner), selectinload(Note.photos))))
 
 
 def unsend(session: Session, line_message_id: str, *, now: datetime) -> str | None:

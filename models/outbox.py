@@ -53,7 +53,7 @@ class Kind:
 
 
 RETRY_KEY_VALID_FOR = timedelta(hours=24)
-GIVE_UP_AFTER = timedelta(hours=23)  # a margin under the retry key's 24 hours
+GIVE_UP_AFTER = RETRY_KEY_VALID_FOR - timedelta(hours=1)  # a margin under the retry key's 24 hours
 BACKOFF_BASE_SECONDS = 2.0
 BACKOFF_CAP_SECONDS = 600.0
 DEFAULT_LEASE = timedelta(seconds=30)

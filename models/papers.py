@@ -36,7 +36,7 @@ from models.line_limits import MAX_MESSAGES_PER_REQUEST, MAX_TEXT_UTF16, split_t
 from models.meetings import Answer, Meeting, MeetingStatus, Response
 from models.minutes import MinutesData, person_label
 from models.network import FinancialGroup, GroupKind
-from models.notes import Note, NotePhoto, Tag
+from models.notes import TAG_PATTERN, Note, NotePhoto, Tag
 from models.people import Person, Role
 from models.tally import GroupState, tally
 
@@ -53,7 +53,6 @@ __all__ = [
     "minutes_html",
     "minutes_markdown",
     "minutes_messages",
-    "minutes_text",
     "roll_csv",
     "roll_html",
     "roll_rows",
@@ -112,15 +111,12 @@ def _venue(meeting: Meeting) -> str:
     return " ".join(filter(None, [meeting.venue_name, meeting.venue_address])) or "(ยังไม่ระบุสถานที่)"
 
 
-# As models.notes reads tags: a Thai tag word may run into the text after it; an English one may not.
-_TAG_WORD = re.compile(r"#(?:มติ|ปัญหา|งาน|(?:resolution|decision|problem|issue|action|todo|task)(?![a-z]))",
-                       re.IGNORECASE)
 _SPACES = re.compile(r"[ \t\u200b]+")
 
 
 def _note_text(text: str) -> str:
     """A note as it reads in the minutes: without its `#มติ`-style tags, spaces tidied, lines kept."""
-    lines = [_SPACES.sub(" ", _TAG_WORD.sub("", line)).strip() for line in (text or "").splitlines()]
+    lines = [_SPACES.sub(" ", TAG_PATTERN.sub("", line)).strip() for line in (text or "").splitlines()]
     return "\n".join(line for line in lines if line) or "-"
 
 
@@ -460,11 +456,6 @@ def _pack(lines: list[str], limit: int) -> list[str]:
     return out
 
 
-def minutes_text(data: MinutesData, tz: ZoneInfo = BANGKOK) -> str:
-    """The chat version in one piece (decisions, problems and action items before the notes)."""
-    return "\n".join(line for line, _ in _text_lines(_read_minutes(data, tz), names=True)).strip()
-
-
 def minutes_messages(data: MinutesData, tz: ZoneInfo = BANGKOK, *,
                      max_messages: int = MAX_MESSAGES_PER_REQUEST) -> list[dict[str, Any]]:
     """The minutes as LINE text messages: each at most 5,000 UTF-16 units, at most `max_messages`.
@@ -582,7 +573,8 @@ def attendance_rows(session: Session, meeting: Meeting, tz: ZoneInfo = BANGKOK) 
         .options(selectinload(FinancialGroup.village), selectinload(FinancialGroup.sub_district)))} if group_ids else {}
 
     order: list[int | None] = [g.group_id for g in t.groups]
-    extra = sorted((gid for gid in group_ids if gid not in set(order)), key=lambda gid: _group_sort_key(groups[gid]))
+    listed = set(order)
+    extra = sorted((gid for gid in group_ids if gid not in listed), key=lambda gid: _group_sort_key(groups[gid]))
     order += extra + [None]
 
     own: dict[tuple[int | None, int], Answer] = {}

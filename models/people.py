@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from models.base import Base, BigId, utcnow
+from models.base import Base, BigId, insert_for, utcnow
 
 
 class Role:
@@ -100,13 +100,9 @@ def ensure_person(session: Session, line_user_id: str, *, display_name: str | No
     """The person behind a LINE user id, created on first sight (their name is fetched later)."""
     person = person_by_line_id(session, line_user_id)
     if person is None:
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
         # Two events from a new person can arrive at once: insert-or-ignore, then read.
-        session.execute(insert(Person).values(line_user_id=line_user_id, display_name=display_name,
-                                              created_at=utcnow())
+        session.execute(insert_for(session, Person)
+                        .values(line_user_id=line_user_id, display_name=display_name, created_at=utcnow())
                         .on_conflict_do_nothing(index_elements=["line_user_id"]))
         person = person_by_line_id(session, line_user_id)
     elif display_name and not person.display_name:
@@ -117,11 +113,9 @@ def ensure_person(session: Session, line_user_id: str, *, display_name: str | No
 def record_person(session: Session, line_user_id: str, *, last_chat_id: str | None) -> None:
     """Insert-or-ignore the person, and note the group chat they spoke in (cheap, hot path)."""
     from sqlalchemy import update
-    from sqlalchemy.dialects.postgresql import insert as pg_insert
-    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    session.execute(insert(Person).values(line_user_id=line_user_id, created_at=utcnow(), last_chat_id=last_chat_id)
+    session.execute(insert_for(session, Person)
+                    .values(line_user_id=line_user_id, created_at=utcnow(), last_chat_id=last_chat_id)
                     .on_conflict_do_nothing(index_elements=["line_user_id"]))
     if last_chat_id:
         session.execute(update(Person).where(Person.line_user_id == line_user_id,

@@ -17,11 +17,9 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from models.base import Base, BigId
+from models.base import Base, BigId, insert_for
 
 log = logging.getLogger("meetbot.reminders")
 
@@ -132,8 +130,7 @@ def due_reminders(session: Session, *, now: datetime, tz: ZoneInfo) -> list[Due]
 
 def claim_run(session: Session, due: Due, *, now: datetime, status: str) -> ReminderRun | None:
     """Insert the run row first; None when another clock (or an earlier tick) already fired it."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    created = session.execute(insert(ReminderRun).values(
+    created = session.execute(insert_for(session, ReminderRun).values(
         meeting_id=due.meeting_id, moment=due.moment, for_start=due.starts_at, due_at=due.due_at, fired_at=now,
         status=status, chats=0, nudged=0, cost=0,
     ).on_conflict_do_nothing(index_elements=["meeting_id", "moment", "for_start"]).returning(ReminderRun.id))
