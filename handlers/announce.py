@@ -118,8 +118,8 @@ def handle_confirm(turn: Turn, fields: dict) -> None:
     message = [replies.text("📢 " + step.data["text"])]
     key = f"announce:{turn.event.webhook_event_id}"
     for chat in chats:
-        outbox.enqueue_once(turn.session, dedupe_key=f"{key}:{chat.id}", to=chat.id, messages=message,
-                            purpose="announcement", cost_per_request=quota.chat_cost(chat.member_count), now=turn.now)
+        turn.push(chat.id, message, purpose="announcement", dedupe_key=f"{key}:{chat.id}",
+                  cost=quota.chat_cost(chat.member_count))
     if people:
         outbox.enqueue_to_users(turn.session, people, message, purpose="announcement", dedupe_key=f"{key}:people",
                                 now=turn.now)

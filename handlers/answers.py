@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from handlers import cards, postbacks, replies
-from handlers.meetings import meeting_choices
+from handlers.commands import MAX_HEADCOUNT
+from handlers.meetings import meeting_choices, resolve_meeting
 from handlers.postbacks import Action
 from handlers.texts import t
 from handlers.turn import Turn
 from models.meetings import (
     Meeting,
     MeetingClosed,
-    MeetingNotFound,
     MeetingStatus,
     Response,
-    get_meeting,
     open_meetings_in_chat,
     record_answer,
     upcoming_meetings,
@@ -22,9 +21,8 @@ from models.network import FinancialGroup
 from models.people import Role, grant
 from models.tally import tally
 
-MAX_HEADCOUNT = 500
 RESPONSE_WORDS = {
-    "th": {Response.GOING: "ไป", Response.NOT_GOING: "ไม่ไป", Response.MAYBE: "ไม่แน่ใจ"},
+    "th": Response.THAI,
     "en": {Response.GOING: "going", Response.NOT_GOING: "not going", Response.MAYBE: "maybe"},
 }
 
@@ -71,10 +69,8 @@ def answer(turn: Turn, *, response: str, headcount: int | None, code: int | None
 
     # Which meeting: the one named, else the only one open here, else ask with a tap each.
     if code is not None:
-        try:
-            meeting = get_meeting(turn.session, code)
-        except MeetingNotFound:
-            turn.say(replies.text(t(turn.lang, "meeting_not_found", code=code)))
+        meeting = resolve_meeting(turn, code)
+        if meeting is None:
             return
     else:
         open_here = _answerable(turn)

@@ -6,12 +6,13 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from handlers import postbacks, replies
+from handlers.meetings import resolve_meeting
 from handlers.postbacks import Action
 from handlers.texts import t
 from handlers.turn import Turn
 from handlers.when import format_thai_datetime, format_thai_time
 from models.attendance import CheckInClosed, Method, check_in, check_in_open
-from models.meetings import Meeting, MeetingNotFound, MeetingStatus, get_meeting, open_meetings_in_chat
+from models.meetings import Meeting, MeetingStatus, open_meetings_in_chat
 from models.network import FinancialGroup, find_groups, normalise_name
 from models.people import Person, PersonRole, Role, forget, grant
 from models.minutes import person_label
@@ -19,11 +20,7 @@ from models.minutes import person_label
 
 def _meeting_now(turn: Turn, code: int | None) -> Meeting | None:
     if code is not None:
-        try:
-            return get_meeting(turn.session, code)
-        except MeetingNotFound:
-            turn.say(replies.text(t(turn.lang, "meeting_not_found", code=code)))
-            return None
+        return resolve_meeting(turn, code)
     if turn.event.in_group:
         candidates = open_meetings_in_chat(turn.session, turn.event.chat_id, now=turn.now)
     else:

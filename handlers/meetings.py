@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from handlers import cards, postbacks, replies
+from handlers.commands import Summary
 from handlers.postbacks import Action
 from handlers.texts import t
 from handlers.turn import Turn
@@ -27,7 +27,7 @@ from models.meetings import (
 )
 from models.network import Chat, FinancialGroup, GroupKind, SubDistrict, find_groups, find_sub_district, groups_in_chat
 from models.quota import chat_cost
-from models.tally import tally
+from models.tally import MeetingTally, tally
 
 FLOW_CREATE = "meet"
 FLOW_MOVE = "move"
@@ -302,7 +302,6 @@ def _sub_district_in(turn: Turn, text: str) -> SubDistrict | None:
 
 
 def _invite_groups(turn: Turn, meeting: Meeting, groups: list[FinancialGroup], quota: int | None) -> None:
-    current = None
     pushed_chats: set[str] = set()
     unlinked = []
     cost = 0
@@ -361,8 +360,7 @@ def handle_list(turn: Turn, _) -> None:
 
 def handle_summary(turn: Turn, command) -> None:
     """`สรุป [#12]`: tallies by sub-district, village and group against quota; who has not answered."""
-    code = getattr(command, "meeting", None)
-    meeting = resolve_meeting(turn, code, open_only=False)
+    meeting = resolve_meeting(turn, command.meeting, open_only=False)
     if meeting is None:
         if not turn.answers:
             if turn.event.in_group:
@@ -379,28 +377,20 @@ def handle_summary_tap(turn: Turn, fields: dict) -> None:
     """A tap on สรุป, or on a meeting in the list (`v=card`: show its card to answer from)."""
     code = postbacks.int_field(fields, "m")
     if fields.get("v") == cards.CARD_VIEW and code is not None:
-        try:
-            meeting = get_meeting(turn.session, code)
-        except MeetingNotFound:
-            turn.say(replies.text(t(turn.lang, "meeting_not_found", code=code)))
+        meeting = resolve_meeting(turn, code)
+        if meeting is None:
             return
         here = [inv.group_id for inv in meeting.invitations if inv.group.chat_id == turn.event.chat_id]
         turn.say(card(turn, meeting, tally(turn.session, meeting), group_id=here[0] if len(here) == 1 else None))
         return
-    handle_summary(turn, SummaryRequest(code))
-
-
-@dataclass(frozen=True)
-class SummaryRequest:
-    meeting: int | None
+    handle_summary(turn, Summary(code))
 
 
 # -- cancel and move -----------------------------------------------------------------------------
 
 
-def _tell_invited(turn: Turn, meeting: Meeting, notice, what: str) -> int:
+def _tell_invited(turn: Turn, meeting: Meeting, current: MeetingTally, notice, what: str) -> int:
     """Push the updated card with a notice to every invited chat but this one; returns how many."""
-    current = tally(turn.session, meeting)
     told = 0
     for chat_id in invited_chat_ids(meeting):
         if chat_id == turn.event.chat_id:
@@ -438,11 +428,14 @@ def handle_cancel(turn: Turn, command) -> None:
         return
     cancel_meeting(turn.session, meeting, now=turn.now)
     when = _when_text(turn, meeting.starts_at)
-    told = _tell_invited(turn, meeting, lambda lang: t(lang, "cancel_notice", code=meeting.code,
-                                                       title=meeting.title, when=when), "cancellation")
+
+    def notice(lang: str) -> str:
+        return t(lang, "cancel_notice", code=meeting.code, title=meeting.title, when=when)
+
+    current = tally(turn.session, meeting)
+    told = _tell_invited(turn, meeting, current, notice, "cancellation")
     turn.say(replies.text(t(turn.lang, "cancelled", code=meeting.code, chats=told)),
-             card(turn, meeting, tally(turn.session, meeting),
-                  notice=t(turn.lang, "cancel_notice", code=meeting.code, title=meeting.title, when=when)))
+             card(turn, meeting, current, notice=notice(turn.lang)))
 
 
 def handle_move(turn: Turn, command) -> None:
@@ -472,11 +465,14 @@ def _move(turn: Turn, meeting: Meeting, start: datetime) -> None:
         return
     old = move_meeting(turn.session, meeting, start, now=turn.now)
     old_text, new_text = _when_text(turn, old), _when_text(turn, start)
-    told = _tell_invited(turn, meeting, lambda lang: t(lang, "move_notice", code=meeting.code, old=old_text,
-                                                       new=new_text), "move")
+
+    def notice(lang: str) -> str:
+        return t(lang, "move_notice", code=meeting.code, old=old_text, new=new_text)
+
+    current = tally(turn.session, meeting)
+    told = _tell_invited(turn, meeting, current, notice, "move")
     turn.say(replies.text(t(turn.lang, "moved", code=meeting.code, when=new_text, chats=told)),
-             card(turn, meeting, tally(turn.session, meeting),
-                  notice=t(turn.lang, "move_notice", code=meeting.code, old=old_text, new=new_text)))
+             card(turn, meeting, current, notice=notice(turn.lang)))
 
 
 # -- a meeting's settings ------------------------------------------------------------------------
@@ -486,6 +482,14 @@ SETTING = re.compile(
     r"(?P<value>on|off|เปิด|ปิด)\s*$", re.IGNORECASE)
 
 
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+
+
+def _code_of(match) -> int:
+    """The meeting code a command pattern matched (Thai digits welcome)."""
+    return int(match.group("code").translate(_THAI_DIGITS))
+
+
 def meeting_setting(turn: Turn):
     """`เตือนส่วนตัว #12 ปิด` / `/nudges #12 off`; `ผู้นำบันทึก #12 เปิด` / `/leader-notes #12 on`."""
     return SETTING.match(turn.event.text) if turn.event.text else None
@@ -493,8 +497,7 @@ def meeting_setting(turn: Turn):
 
 def handle_meeting_setting(turn: Turn, match) -> None:
     """Per meeting: nudges to leaders who have not answered; notes from leaders too."""
-    code = int(match.group("code").translate(str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")))
-    meeting = _meeting_to_change(turn, code, "move_which")
+    meeting = _meeting_to_change(turn, _code_of(match), "move_which")
     if meeting is None:
         return
     on = match.group("value").lower() in ("on", "เปิด")
@@ -517,8 +520,7 @@ def agenda_command(turn: Turn):
 
 def handle_agenda(turn: Turn, match) -> None:
     """Set a meeting's agenda: it shows on the card and opens the minutes."""
-    code = int(match.group("code").translate(str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")))
-    meeting = _meeting_to_change(turn, code, "move_which")
+    meeting = _meeting_to_change(turn, _code_of(match), "move_which")
     if meeting is None:
         return
     meeting.agenda = match.group("agenda").strip()[:4000]

@@ -8,7 +8,6 @@ from handlers import replies
 from handlers.meetings import resolve_meeting
 from handlers.texts import t
 from handlers.turn import Turn
-from models.meetings import MeetingNotFound, get_meeting
 from models.notes import (
     Tag,
     add_note,
@@ -41,10 +40,8 @@ def handle_note(turn: Turn, command) -> None:
         turn.say(replies.text(t(turn.lang, "need_phone")))
         return
     if command.meeting is not None:
-        try:
-            meeting = get_meeting(turn.session, command.meeting)
-        except MeetingNotFound:
-            turn.say(replies.text(t(turn.lang, "meeting_not_found", code=command.meeting)))
+        meeting = resolve_meeting(turn, command.meeting)
+        if meeting is None:
             return
     else:
         meeting = meeting_for_note(turn.session, turn.event.chat_id, now=turn.now)

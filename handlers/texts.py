@@ -160,7 +160,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "answer_saved": ("รับทราบครับ{who}: {what}", "Noted{who}: {what}"),
     "answer_changed": ("เปลี่ยนคำตอบแล้วครับ{who}: {what} (เดิม {before})", "Changed{who}: {what} (was {before})"),
     "answer_same": ("บันทึกไว้แล้วครับ{who}: {what}", "Already noted{who}: {what}"),
-    "group_now": ("\n{group}: {line}", "\n{group}: {line}"),
     "over_quota": ("\n⚠️ เกินโควตา {coming}/{quota} คน ผู้ประสานงานจะเห็นในสรุปครับ",
                    "\n⚠️ Over the quota: {coming}/{quota}; the coordinator will see it in the summary."),
     "how_many": ("\nไปกี่คนครับ? แตะเลขด้านล่าง", "\nHow many are coming? Tap a number below."),
@@ -251,8 +250,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "off": ("ปิด", "off"),
     "agenda_set": ("ตั้งวาระของนัด {code} แล้วครับ", "The agenda of {code} is set."),
     "venue_set": ("📍 ตั้งแผนที่ของนัด {code} แล้วครับ: {place}", "📍 Map location of {code} set: {place}"),
-    # -- unknown --------------------------------------------------------------------------------
-    "invalid": ("{reason}", "{reason}"),
 }
 
 
