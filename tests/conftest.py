@@ -164,6 +164,14 @@ def services(settings, db):
 
 
 @pytest.fixture
+def context(db, services):
+    """What the clock's jobs are given, over this test's services (as `meetbot clock` builds it)."""
+    from scheduler.jobs import ClockContext
+
+    return ClockContext(db=db, sender=services.sender, bot_settings=services.bot_settings)
+
+
+@pytest.fixture
 def app(settings, services):
     return create_app(settings, services=services)
 
@@ -178,10 +186,31 @@ def line(client, services, fake_line) -> LineChat:
     return LineChat(client=client, services=services, fake=fake_line, secret=TEST_SECRET)
 
 
+def clean_env(**extra: str) -> dict[str, str]:
+    """This process's environment without the developer's LINE, meetbot or database settings."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LINE_", "MEETBOT_", "DATABASE_URL"))}
+    env.update(extra)
+    return env
+
+
+@pytest.fixture
+def meetbot(database_url, tmp_path, monkeypatch):
+    """Run `meetbot …` in-process against the test database, in an empty folder (no stray .env)."""
+    from click.testing import CliRunner
+
+    from bot.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    env: dict[str, str | None] = {k: None for k in os.environ if k.startswith(("LINE_", "MEETBOT_"))}
+    env["DATABASE_URL"] = database_url
+    runner = CliRunner(env=env)
+    return lambda *args: runner.invoke(main, list(args), catch_exceptions=False)
+
+
 @pytest.fixture
 def cli_env(settings) -> dict[str, str]:
     """Environment for running `meetbot` in a subprocess against this test's database and fake."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("LINE_", "MEETBOT_", "DATABASE_URL"))}
+    env = clean_env()
     env.update({
         "LINE_CHANNEL_SECRET": settings.line_channel_secret,
         "LINE_CHANNEL_ACCESS_TOKEN": settings.line_channel_access_token,

@@ -13,11 +13,10 @@ import hmac
 import json
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 USER = "U" + "1" * 32
-OTHER_USER = "U" + "2" * 32
 GROUP = "C" + "a" * 32
 
 
@@ -117,24 +116,24 @@ class LineChat:
         return self.conversation(group or user, mark)
 
 
+def nodes(obj: Any):
+    """Every JSON object in a message (or list of them), parents before their children."""
+    if isinstance(obj, dict):
+        yield obj
+        for value in obj.values():
+            yield from nodes(value)
+    elif isinstance(obj, list):
+        for value in obj:
+            yield from nodes(value)
+
+
+def postback_actions(messages: Any) -> list[dict[str, Any]]:
+    """The postback actions of every button and quick reply in these messages, in order."""
+    return [node["action"] for node in nodes(messages)
+            if isinstance(node.get("action"), dict) and node["action"].get("type") == "postback"]
+
+
 def texts(messages: list[dict[str, Any]]) -> list[str]:
     """Every human-readable string in these messages (texts, alt texts and Flex texts)."""
-    found: list[str] = []
-
-    def walk(obj):
-        if isinstance(obj, dict):
-            for key in ("text", "altText", "label"):
-                if isinstance(obj.get(key), str):
-                    found.append(obj[key])
-            for value in obj.values():
-                walk(value)
-        elif isinstance(obj, list):
-            for value in obj:
-                walk(value)
-
-    walk(messages)
-    return found
-
-
-def utc(*args) -> datetime:
-    return datetime(*args, tzinfo=timezone.utc)
+    return [node[key] for node in nodes(messages) for key in ("text", "altText", "label")
+            if isinstance(node.get(key), str)]

@@ -10,7 +10,6 @@ from models.people import Duty, Role, ensure_person, grant
 COORDINATOR = "U" + "c" * 32
 FACILITATOR = "U" + "f" * 32
 MEMBER = "U" + "9" * 32
-PC_USER = None  # LINE on a PC: no userId in group events
 
 
 def leader_id(n: int) -> str:
@@ -19,9 +18,6 @@ def leader_id(n: int) -> str:
 
 def chat_id(n: int) -> str:
     return f"C{n:032x}"
-
-
-TEAM_CHAT = "C" + "e" * 32
 
 
 @dataclass

@@ -29,6 +29,7 @@ from models.line_limits import MAX_CAROUSEL_BYTES, check_message, json_size, utf
 from models.meetings import Meeting, MeetingStatus, Response
 from models.network import GroupKind
 from models.tally import GroupTally, MeetingTally, SubDistrictTally, Totals, VillageTally
+from tests.linechat import nodes
 
 UTC = timezone.utc
 START = datetime(2026, 8, 15, 2, 0, tzinfo=UTC)  # 09.00 in Bangkok, Saturday 15 Aug 2026 (พ.ศ. 2569)
@@ -112,16 +113,6 @@ def spec():
     return load_spec()
 
 
-def _walk(obj):
-    if isinstance(obj, dict):
-        yield obj
-        for value in obj.values():
-            yield from _walk(value)
-    elif isinstance(obj, list):
-        for value in obj:
-            yield from _walk(value)
-
-
 def assert_valid(spec, *messages: dict) -> None:
     """The fake LINE platform's validation (OpenAPI with discriminators, plus the limits the spec
     lacks), models.line_limits, and a few rules LINE enforces that neither checks."""
@@ -131,7 +122,7 @@ def assert_valid(spec, *messages: dict) -> None:
     for message in messages:
         check_message(message)
         json.dumps(message, ensure_ascii=False).encode("utf-8")  # no lone surrogates
-        for node in _walk(message):
+        for node in nodes(message):
             if node.get("type") == "text" and "text" in node:
                 assert node["text"].strip(), f"empty text component {node}"
             if node.get("type") in ("postback", "uri", "message") and "label" in node:
@@ -145,15 +136,15 @@ def assert_valid(spec, *messages: dict) -> None:
 
 
 def postbacks(message: dict) -> list[dict]:
-    return [n for n in _walk(message) if n.get("type") == "postback"]
+    return [n for n in nodes(message) if n.get("type") == "postback"]
 
 
 def texts(message: dict) -> list[str]:
-    return [n["text"] for n in _walk(message) if n.get("type") == "text" and "text" in n]
+    return [n["text"] for n in nodes(message) if n.get("type") == "text" and "text" in n]
 
 
 def buttons(message: dict) -> list[dict]:
-    return [n for n in _walk(message) if n.get("type") == "button"]
+    return [n for n in nodes(message) if n.get("type") == "button"]
 
 
 # -- the card ---------------------------------------------------------------------------------------
@@ -169,7 +160,7 @@ def test_card_shows_the_thai_date_time_and_venue(spec):
     assert "#12" in shown and "วัดบางหลวง" in shown and "ประชุมกลุ่มการเงิน ต.ท่าไร่ ครั้งที่ 1" in shown
     assert card["altText"].startswith("นัดประชุม #12 วันเสาร์ที่ 15 ส.ค. 2569 09.00 น. ที่วัดบางหลวง")
     # big readable text for the key lines
-    sizes = {n["text"]: n.get("size") for n in _walk(card) if n.get("type") == "text"}
+    sizes = {n["text"]: n.get("size") for n in nodes(card) if n.get("type") == "text"}
     assert sizes["📅 วันเสาร์ที่ 15 ส.ค. 2569"] in ("lg", "xl")
     assert sizes["🕘 09.00–12.00 น."] in ("lg", "xl")
     assert json_size(card["contents"]) < 10_000

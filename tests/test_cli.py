@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import sys
@@ -13,17 +12,12 @@ from click.testing import CliRunner
 
 from bot.cli import main
 from models import outbox
+from tests.conftest import clean_env
 from models.base import utcnow
 from models.outbox import Status
 
 MEETBOT = [sys.executable, "-m", "bot.cli"]
 COMMANDS = [["serve"], ["clock"], ["tick"], ["db", "upgrade"], ["db", "status"], ["outbox"], ["say"]]
-
-
-def clean_env(**extra) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("LINE_", "MEETBOT_", "DATABASE_URL"))}
-    env.update(extra)
-    return env
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
@@ -121,3 +115,17 @@ def test_a_newcomer_starts_the_bot_without_credentials_and_gets_a_reply(tmp_path
     assert said.stdout.startswith("meetbot: ")
     assert "วิธีใช้" in said.stdout
     assert (tmp_path / "meetbot.db").exists()  # the embedded default, created by serve
+
+
+def test_registering_the_command_sets_again_changes_nothing():
+    """`bot.cli` registers the data and export commands at import; doing it again (as a plug-in
+    or a test might) merges into the same groups instead of failing or duplicating them."""
+    from bot.cli import main
+    from bot.cli_data import register
+    from bot.cli_export import register as register_export
+
+    before = {name: sorted(getattr(command, "commands", {})) for name, command in main.commands.items()}
+    register(main)
+    register_export(main)
+    after = {name: sorted(getattr(command, "commands", {})) for name, command in main.commands.items()}
+    assert after == before and {"demo", "import", "role", "meeting", "export"} <= set(after)

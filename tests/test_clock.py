@@ -17,7 +17,7 @@ from models import lease, outbox
 from models.base import utcnow
 from models.outbox import Status
 from scheduler.clock import LEASE_NAME, Clock
-from scheduler.jobs import ClockContext, run_pass
+from scheduler.jobs import run_pass
 
 MEETBOT = [sys.executable, "-m", "bot.cli"]
 
@@ -60,8 +60,7 @@ def test_one_lease_holder_at_a_time_and_a_standby_takes_over_when_it_lapses(db):
         assert lease.holder_of(s, LEASE_NAME, now=now + timedelta(seconds=26)) == "second"
 
 
-def test_only_the_clock_holding_the_lease_runs_jobs(db, services, fake_line):
-    context = ClockContext(db=db, sender=services.sender, bot_settings=services.bot_settings)
+def test_only_the_clock_holding_the_lease_runs_jobs(db, services, fake_line, context):
     leader = Clock(context, timezone=services.settings.timezone, holder="leader")
     standby = Clock(context, timezone=services.settings.timezone, holder="standby")
     now = utcnow()
@@ -75,8 +74,7 @@ def test_only_the_clock_holding_the_lease_runs_jobs(db, services, fake_line):
     assert_each_delivered_once(fake_line, 5)
 
 
-def test_the_clock_uses_the_configured_time_zone_with_coalescing_and_misfire_grace(db, services):
-    context = ClockContext(db=db, sender=services.sender, bot_settings=services.bot_settings)
+def test_the_clock_uses_the_configured_time_zone_with_coalescing_and_misfire_grace(db, services, context):
     clock = Clock(context, timezone=services.settings.timezone, tick_seconds=2)
     scheduler = clock.build_scheduler(BackgroundScheduler)
     scheduler.start(paused=True)
@@ -89,14 +87,13 @@ def test_the_clock_uses_the_configured_time_zone_with_coalescing_and_misfire_gra
         scheduler.shutdown(wait=False)
 
 
-def test_a_pass_handles_events_a_dead_web_process_left_pending(db, services, line, fake_line):
+def test_a_pass_handles_events_a_dead_web_process_left_pending(db, services, line, fake_line, context):
     from models import events as event_store
 
     event = line.text_event("สวัสดี")
     received = utcnow()
     with db.transaction() as session:  # recorded, then the web process died before handling
         event_store.record_events(session, [event], received_at=received)
-    context = ClockContext(db=db, sender=services.sender, bot_settings=services.bot_settings)
     assert run_pass(context, received)["events"] == 0  # too fresh: the web process may be on it
     result = run_pass(context, received + timedelta(seconds=11))
     assert result["events"] == 1 and result["outbox"]["sent"] == 1

@@ -2,44 +2,19 @@
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from bot.cli import main
-from bot.cli_data import register
-from models.base import Base
 from models.meetings import Invitation, Meeting, move_meeting
 from models.network import FinancialGroup, GroupKind, SubDistrict, Village
 from models.people import Duty, Person, PersonRole, Role, ensure_person, grant
 from models.seed import BANGKOK, default_year, demo_starts, load_demo
-
-register(main)
+from tests.queries import row_counts
 
 NOW = datetime(2026, 7, 27, 8, 41, tzinfo=BANGKOK)  # the morning the diary was posted, in 2026
-
-
-def cli_env(database_url: str) -> dict[str, str | None]:
-    """The test database, and none of the developer's LINE or meetbot settings."""
-    env: dict[str, str | None] = {k: None for k in os.environ if k.startswith(("LINE_", "MEETBOT_"))}
-    env["DATABASE_URL"] = database_url
-    return env
-
-
-@pytest.fixture
-def meetbot(database_url, tmp_path, monkeypatch):
-    """Run `meetbot …` in-process against the test database, in an empty folder (no stray .env)."""
-    monkeypatch.chdir(tmp_path)
-    runner = CliRunner(env=cli_env(database_url))
-    return lambda *args: runner.invoke(main, list(args), catch_exceptions=False)
-
-
-def row_counts(session) -> dict[str, int]:
-    return {t.name: session.scalar(select(func.count()).select_from(t)) for t in Base.metadata.sorted_tables}
 
 
 def local(dt: datetime) -> datetime:
@@ -146,12 +121,10 @@ def test_the_demo_meetings_have_the_seed_dates_venues_and_quotas(db):
 def test_loading_twice_changes_nothing(db):
     with db.transaction() as session:
         first = load_demo(session, year=2026, now=NOW)
-    with db.reading() as session:
-        before = row_counts(session)
+    before = row_counts(db)
     with db.transaction() as session:
         second = load_demo(session, year=2026, now=NOW + timedelta(days=1))
-    with db.reading() as session:
-        assert row_counts(session) == before
+    assert row_counts(db) == before
     assert not second.changed and sum(second.existing.values()) == sum(first.created.values())
     assert dict(first.created) == {"sub_districts": 3, "villages": 23, "groups": 32, "people": 10, "roles": 19,
                                    "meetings": 5, "invitations": 44}

@@ -2,40 +2,20 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from bot.cli import main
-from bot.cli_data import register
-from models.base import Base
 from models.importer import import_network
 from models.network import FinancialGroup, GroupKind, SubDistrict, Village
 from models.people import Person, PersonRole, Role
-
-register(main)
+from tests.queries import row_counts
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 HEADER = "sub_district,village_number,village_name,group_name,group_kind,leader_name,leader_line_user_id,leader_phone\n"
 BOM = "\ufeff"
 SOMCHAI = "U0123456789abcdef0123456789abcd01"
-
-
-@pytest.fixture
-def meetbot(database_url, tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    env: dict[str, str | None] = {k: None for k in os.environ if k.startswith(("LINE_", "MEETBOT_"))}
-    env["DATABASE_URL"] = database_url
-    runner = CliRunner(env=env)
-    return lambda *args: runner.invoke(main, list(args), catch_exceptions=False)
-
-
-def row_counts(db) -> dict[str, int]:
-    with db.reading() as session:
-        return {t.name: session.scalar(select(func.count()).select_from(t)) for t in Base.metadata.sorted_tables}
 
 
 def snapshot(db) -> set[tuple]:

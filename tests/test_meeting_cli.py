@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from datetime import datetime, timezone
 
 import pytest
@@ -11,28 +10,14 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from bot.cli import main
-from bot.cli_data import register
 from models.meetings import Meeting, Response, get_meeting, record_answer
 from models.network import FinancialGroup, ensure_chat, link_chat
 from models.people import Person, PersonRole, Role, ensure_person, grant
 from models.seed import load_demo
 
-register(main)
-register(main)  # harmless twice
-
 NOW = datetime(2026, 7, 27, 1, 41, tzinfo=timezone.utc)
 LEADER = "U" + "a1" * 16
 MEMBER = "U" + "b2" * 16
-
-
-@pytest.fixture
-def meetbot(database_url, tmp_path, monkeypatch):
-    """Run `meetbot …` in-process against the test database, in an empty folder (no stray .env)."""
-    monkeypatch.chdir(tmp_path)
-    env: dict[str, str | None] = {k: None for k in os.environ if k.startswith(("LINE_", "MEETBOT_"))}
-    env["DATABASE_URL"] = database_url
-    runner = CliRunner(env=env)
-    return lambda *args: runner.invoke(main, list(args), catch_exceptions=False)
 
 
 @pytest.fixture

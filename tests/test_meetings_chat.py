@@ -7,7 +7,7 @@ import threading
 from datetime import datetime, timezone
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from handlers.postbacks import Action, decode, encode
@@ -17,8 +17,9 @@ from models.network import FinancialGroup
 from models.people import Person, Role
 from tests import network
 from tests.conftest import TEST_SECRET
-from tests.linechat import sign, texts
+from tests.linechat import nodes, postback_actions, sign, texts
 from tests.network import COORDINATOR, FACILITATOR, MEMBER, chat_id, leader_id
+from tests.queries import count, one
 
 BANGKOK_NOW = datetime(2026, 7, 27, 3, 0, tzinfo=timezone.utc)  # Monday 27 Jul 2026, 10:00 in Bangkok
 FUND_1 = "กองทุนหมู่บ้าน หมู่ 1 ต.บางจาก"
@@ -34,36 +35,12 @@ def net(db, services):
     return network.build(db)
 
 
-def one(db, model, *where):
-    with db.reading() as s:
-        return s.scalars(select(model).where(*where)).one()
-
-
-def count(db, model, *where) -> int:
-    with db.reading() as s:
-        return s.scalar(select(func.count()).select_from(model).where(*where))
-
-
 def flex_cards(messages):
     return [m for m in messages if m["type"] == "flex"]
 
 
 def buttons_data(message) -> list[dict]:
-    found = []
-
-    def walk(obj):
-        if isinstance(obj, dict):
-            action = obj.get("action")
-            if isinstance(action, dict) and action.get("type") == "postback":
-                found.append(decode(action["data"]))
-            for v in obj.values():
-                walk(v)
-        elif isinstance(obj, list):
-            for v in obj:
-                walk(v)
-
-    walk(message)
-    return found
+    return [decode(action["data"]) for action in postback_actions(message)]
 
 
 def create_meeting(line, text="นัด 14 ส.ค. 2569 09:00 วัดบางสะพาน เรื่อง ประชุมกองทุนหมู่บ้านตำบลบางจาก",
@@ -457,20 +434,7 @@ def test_cards_link_to_the_groups_calendar_feed_when_a_public_url_is_set(line, d
 
 
 def _buttons(message):
-    found = []
-
-    def walk(obj):
-        if isinstance(obj, dict):
-            if obj.get("type") == "button":
-                found.append(obj)
-            for v in obj.values():
-                walk(v)
-        elif isinstance(obj, list):
-            for v in obj:
-                walk(v)
-
-    walk(message)
-    return found
+    return [node for node in nodes(message) if node.get("type") == "button"]
 
 
 def test_a_coordinator_sets_the_agenda_and_the_card_shows_it(line, db, net):

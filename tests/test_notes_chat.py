@@ -13,10 +13,11 @@ from models.meetings import Answer, Meeting, create_meeting, invite
 from models.network import FinancialGroup
 from models.notes import Note, NotePhoto, Tag
 from models.people import Person
-from scheduler.jobs import ClockContext, fetch_photos, run_pass
+from scheduler.jobs import fetch_photos, run_pass
 from tests import network
-from tests.linechat import texts
+from tests.linechat import postback_actions, texts
 from tests.network import COORDINATOR, FACILITATOR, MEMBER, leader_id
+from tests.queries import all_of, one
 
 START = datetime(2026, 7, 26, 2, 0, tzinfo=timezone.utc)  # Sun 26 Jul 2026, 09:00 at Wat Bang Luang
 DURING = START + timedelta(hours=1)
@@ -34,16 +35,6 @@ def live(db, services):
     services.set_clock(lambda: DURING)
     net.chat = net.chats[FUND_1]
     return net
-
-
-def one(db, model, *where):
-    with db.reading() as s:
-        return s.scalars(select(model).where(*where)).one()
-
-
-def all_of(db, model):
-    with db.reading() as s:
-        return list(s.scalars(select(model).order_by(model.id)))
 
 
 # -- notes ---------------------------------------------------------------------------------------
@@ -119,7 +110,7 @@ def image_event(line, message_id: str, user=FACILITATOR, group=None, at=None):
                                "contentProvider": {"type": "line"}})
 
 
-def test_a_photo_sent_within_two_minutes_of_a_note_is_kept_with_it_and_fetched(line, db, live, fake_line, services):
+def test_a_photo_sent_within_two_minutes_of_a_note_is_kept_with_it_and_fetched(line, db, live, fake_line, services, context):
     flip_chart = b"\xff\xd8\xff\xe0" + "กระดาษชาร์ต".encode() * 100
     fake_line.add_content("7001", flip_chart, "image/jpeg")
     fake_line.add_content("7002", b"\xff\xd8late", "image/jpeg")
@@ -127,7 +118,6 @@ def test_a_photo_sent_within_two_minutes_of_a_note_is_kept_with_it_and_fetched(l
     line.send(image_event(line, "7001", group=live.chat))
     services.set_clock(lambda: DURING + timedelta(minutes=3))
     line.send(image_event(line, "7002", group=live.chat))  # too late for that note: never fetched
-    context = ClockContext(db=db, sender=services.sender, bot_settings=services.bot_settings)
     assert fetch_photos(context, DURING + timedelta(minutes=4)) == 1
     photos = {p.line_message_id: p for p in all_of(db, NotePhoto)}
     assert photos["7001"].data == flip_chart and photos["7001"].content_type == "image/jpeg"
@@ -135,12 +125,11 @@ def test_a_photo_sent_within_two_minutes_of_a_note_is_kept_with_it_and_fetched(l
     assert photos["7002"].note_id is None and photos["7002"].data is None
 
 
-def test_a_photo_sent_just_before_its_note_joins_it(line, db, live, fake_line, services):
+def test_a_photo_sent_just_before_its_note_joins_it(line, db, live, fake_line, services, context):
     fake_line.add_content("7003", b"\x89PNG\r\n", "image/png")
     line.send(image_event(line, "7003", group=live.chat))
     line.say("บันทึก ภาพไวท์บอร์ด", user=FACILITATOR, group=live.chat)
     assert one(db, NotePhoto).note_id == one(db, Note).id
-    context = ClockContext(db=db, sender=services.sender, bot_settings=services.bot_settings)
     run_pass(context, DURING + timedelta(minutes=1))
     assert one(db, NotePhoto).data == b"\x89PNG\r\n"
 
@@ -150,12 +139,11 @@ def test_photos_from_people_who_take_no_notes_are_not_kept(line, db, live):
     assert all_of(db, NotePhoto) == []
 
 
-def test_unsend_removes_a_photo(line, db, live, fake_line, services):
+def test_unsend_removes_a_photo(line, db, live, fake_line, services, context):
     fake_line.add_content("7005", b"\xff\xd8x", "image/jpeg")
     line.say("บันทึก รูปประกอบ", user=FACILITATOR, group=live.chat)
     line.send(image_event(line, "7005", group=live.chat))
     line.send(line.event("unsend", user=FACILITATOR, group=live.chat, reply=False, unsend={"messageId": "7005"}))
-    context = ClockContext(db=db, sender=services.sender, bot_settings=services.bot_settings)
     assert fetch_photos(context, DURING + timedelta(minutes=1)) == 0
     photo = one(db, NotePhoto)
     assert photo.deleted_at is not None and photo.data is None
@@ -193,20 +181,7 @@ def test_the_card_has_a_check_in_button_during_the_meeting(line, db, live):
 
 
 def _postbacks(messages):
-    found = []
-
-    def walk(obj):
-        if isinstance(obj, dict):
-            if isinstance(obj.get("action"), dict) and obj["action"].get("type") == "postback":
-                found.append(obj["action"]["data"])
-            for v in obj.values():
-                walk(v)
-        elif isinstance(obj, list):
-            for v in obj:
-                walk(v)
-
-    walk(messages)
-    return found
+    return [action["data"] for action in postback_actions(messages)]
 
 
 def test_a_facilitator_checks_in_an_elder_without_a_phone_by_proxy(line, db, live):

@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
-from click.testing import CliRunner
 
 from handlers.events import ChatEvent
 from handlers.turn import BotSettings, Turn
@@ -76,9 +74,7 @@ class Scenario:
     cancelled: int = 0
     groups: list[int] = field(default_factory=list)       # 20 group ids, in the order built
     group_names: list[str] = field(default_factory=list)
-    people: list[list[int]] = field(default_factory=list)  # person ids per group
     recorder: int = 0
-    coordinator: int = 0
     forgotten: int = 0
     forgotten_name: str = ""
     chat: str = "C" + "a" * 32
@@ -129,14 +125,13 @@ def build(db) -> Scenario:
             for j, person in enumerate(row):
                 grant(s, person, Role.LEADER if j == 0 else Role.MEMBER, group_id=group.id)
             people.append(row)
-        sc.people = [[p.id for p in row] for row in people]
         recorder = Person(line_user_id=line_id(1), display_name="กานดา", full_name=RECORDER, created_at=CREATED)
         coordinator = Person(line_user_id=line_id(2), display_name="วิชัย", full_name=COORDINATOR, created_at=CREATED)
         s.add_all([recorder, coordinator])
         s.flush()
         grant(s, recorder, Role.FACILITATOR, sub_district_id=tha_rai.id, duty=Duty.RECORDER)
         grant(s, coordinator, Role.COORDINATOR)
-        sc.recorder, sc.coordinator = recorder.id, coordinator.id
+        sc.recorder = recorder.id
 
         m1 = create_meeting(s, title="ประชุมพัฒนากลุ่มการเงินเพื่อสร้างความเข้มแข็ง ครั้งที่ 1", starts_at=START,
                             venue_name="วัดบางหลวง", venue_address="ต.ท่าไร่ อ.เมือง จ.นครศรีธรรมราช",
@@ -599,20 +594,6 @@ def test_minutes_command_for_facilitators_only(db, scenario):
 
 
 # -- meetbot export ------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def meetbot(database_url, tmp_path, monkeypatch):
-    from bot.cli import main
-    from bot.cli_export import register
-
-    register(main)
-    register(main)  # harmless twice
-    monkeypatch.chdir(tmp_path)
-    env: dict[str, str | None] = {k: None for k in os.environ if k.startswith(("LINE_", "MEETBOT_"))}
-    env["DATABASE_URL"] = database_url
-    runner = CliRunner(env=env)
-    return lambda *args: runner.invoke(main, list(args), catch_exceptions=False)
 
 
 def test_export_minutes_and_attendance(meetbot, scenario, tmp_path):

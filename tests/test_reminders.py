@@ -40,11 +40,6 @@ FUND_3 = "กองทุนหมู่บ้าน หมู่ 3 ต.บา�
 
 
 @pytest.fixture
-def context(db, services):
-    return ClockContext(db=db, sender=services.sender, bot_settings=services.bot_settings)
-
-
-@pytest.fixture
 def meeting(db, services):
     """The 14 Aug Bang Chak meeting, its three funds invited with 10 each; fund 1 answered 8."""
     net = network.build(db)

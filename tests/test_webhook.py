@@ -7,18 +7,14 @@ import json
 import threading
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from models.events import EventStatus, InboundEvent, RejectedBody
 from models.outbox import OutboxMessage
 from tests.conftest import SHARED, TEST_SECRET
 from tests.linechat import GROUP, USER, event_id, sign, texts
-
-
-def count(db, model, *where) -> int:
-    with db.reading() as session:
-        return session.scalar(select(func.count()).select_from(model).where(*where))
+from tests.queries import count
 
 
 def test_a_signed_text_in_a_direct_chat_gets_the_thai_help_text(line, fake_line):
