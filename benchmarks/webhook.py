@@ -43,6 +43,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from load import percentile  # benchmarks/ is on the path: this script runs from it
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "benchmarks"
 BIN = Path(sys.executable).parent
@@ -353,13 +355,6 @@ def pg_server_version() -> str | None:
 
 
 # -- one phase ----------------------------------------------------------------------------------
-
-
-def percentile(sorted_values: list[float], p: float) -> float | None:
-    if not sorted_values:
-        return None
-    rank = max(1, -(-len(sorted_values) * p // 100))
-    return sorted_values[int(min(rank, len(sorted_values))) - 1]
 
 
 def run_load(procs: Processes, name: str, url: str, args, *, fake: str | None, max_requests: int,
