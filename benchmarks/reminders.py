@@ -33,10 +33,11 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import func, select  # noqa: E402
 
 from benchmarks.common import DEFAULT_PG_URL, each_database, record  # noqa: E402
+from models.line_rate import LINE_RATE_LIMITS  # noqa: E402
 
 LINE_RATE_LIMIT = 2000  # requests per second per channel (LINE-PLATFORM.md)
-# What the senders allow themselves together (models/line_rate.py): 170 per 100 ms.
-OUR_PUSH_RATE = 1700
+# What the senders allow themselves together (models/line_rate.py): 1,700 pushes a second.
+OUR_PUSH_RATE = LINE_RATE_LIMITS["push"].requests * 1000 / LINE_RATE_LIMITS["push"].window_ms
 
 
 def fake_line(latency_ms: float, validate: bool) -> tuple[subprocess.Popen, str]:
