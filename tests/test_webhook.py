@@ -12,7 +12,7 @@ from werkzeug.serving import make_server
 
 from models.events import EventStatus, InboundEvent, RejectedBody
 from models.outbox import OutboxMessage
-from tests.conftest import SHARED, TEST_SECRET
+from tests.conftest import FIXTURES, TEST_SECRET
 from tests.linechat import GROUP, USER, event_id, sign, texts
 from tests.queries import count
 
@@ -106,7 +106,7 @@ def test_unknown_enum_values_and_unknown_event_types_never_fail_the_request(line
 
 
 def test_the_sdk_sample_body_with_28_events_of_14_types_is_handled_without_error(line, db, fake_line):
-    sample = json.loads((SHARED / "line-sdk-fixtures" / "webhook.json").read_text())
+    sample = json.loads((FIXTURES / "line-sdk" / "webhook.json").read_text())
     assert len(sample["events"]) == 28
     assert len({e["type"] for e in sample["events"]}) == 14
     # As shipped, all 28 events share one webhookEventId: that is one event to us.
