@@ -27,6 +27,7 @@ def test_every_command_has_help(command):
     assert "Usage:" in result.output and len(result.output.splitlines()) >= 3
 
 
+@pytest.mark.slow
 def test_a_command_missing_a_setting_stops_with_one_line_naming_it(tmp_path):
     result = subprocess.run(MEETBOT + ["tick"], env=clean_env(DATABASE_URL=f"sqlite:///{tmp_path}/x.db"),
                             cwd=tmp_path, capture_output=True, text=True, timeout=60)
@@ -53,6 +54,7 @@ def test_settings_are_read_from_a_dot_env_file_and_the_environment_wins(tmp_path
     assert Settings.from_env({}, dotenv_path=None).database_url == "sqlite:///meetbot.db"
 
 
+@pytest.mark.slow
 def test_db_upgrade_creates_the_schema_and_an_out_of_date_schema_is_reported(tmp_path):
     env = clean_env(DATABASE_URL=f"sqlite:///{tmp_path}/new.db", LINE_CHANNEL_SECRET="s", LINE_CHANNEL_ACCESS_TOKEN="t",
                     LINE_API_BASE_URL="http://127.0.0.1:9")
@@ -68,6 +70,7 @@ def test_db_upgrade_creates_the_schema_and_an_out_of_date_schema_is_reported(tmp
     assert "current" in status.stdout
 
 
+@pytest.mark.slow
 def test_outbox_shows_counts_and_lists_dead_rows(db, cli_env, tmp_path):
     now = utcnow()
     with db.transaction() as session:
@@ -93,6 +96,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@pytest.mark.slow
 def test_a_newcomer_starts_the_bot_without_credentials_and_gets_a_reply(tmp_path):
     """The README's path: `meetbot serve` on the SQLite default with the fake LINE platform, then
     `meetbot say` sends a signed message and prints what the bot answered."""

@@ -100,6 +100,7 @@ def test_a_pass_handles_events_a_dead_web_process_left_pending(db, services, lin
     assert len(fake_line.delivered_messages()) == 1
 
 
+@pytest.mark.slow
 def test_meetbot_tick_runs_one_pass_as_if_at_the_given_time(db, fake_line, cli_env, tmp_path):
     now = utcnow()
     fill_outbox(db, 4, now=now + timedelta(hours=1))  # not due until an hour from now
@@ -114,6 +115,7 @@ def test_meetbot_tick_runs_one_pass_as_if_at_the_given_time(db, fake_line, cli_e
     assert_each_delivered_once(fake_line, 4)
 
 
+@pytest.mark.slow
 @pytest.mark.sends_refused_requests  # a request cut off by SIGKILL arrives truncated
 def test_a_sender_killed_mid_batch_and_restarted_delivers_every_message_exactly_once(db, fake_line, cli_env, tmp_path):
     n = 300
@@ -141,6 +143,7 @@ def test_a_sender_killed_mid_batch_and_restarted_delivers_every_message_exactly_
     assert_each_delivered_once(fake_line, n)
 
 
+@pytest.mark.slow
 @pytest.mark.sends_refused_requests  # a request cut off by SIGKILL arrives truncated
 def test_two_clocks_running_send_nothing_twice_and_the_standby_takes_over(db, fake_line, cli_env, tmp_path):
     fill_outbox(db, 150)
@@ -174,6 +177,7 @@ def test_two_clocks_running_send_nothing_twice_and_the_standby_takes_over(db, fa
     assert_each_delivered_once(fake_line, 200)
 
 
+@pytest.mark.slow
 def test_meetbot_send_workers_share_the_outbox_and_send_each_message_once(db, fake_line, cli_env, tmp_path):
     """Extra sending capacity: two `meetbot send` processes beside each other, no duplicates."""
     workers = [subprocess.Popen(MEETBOT + ["send", "--idle-seconds", "0.05"], env=cli_env, cwd=tmp_path,

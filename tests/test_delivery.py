@@ -121,6 +121,7 @@ def test_a_retry_is_not_sent_before_its_backoff(db, services, fake_line):
     assert rows(db)[0].status == Status.SENT
 
 
+@pytest.mark.slow
 def test_409_for_a_retry_key_line_already_accepted_counts_as_delivered(db, services, fake_line):
     now = utcnow()
     queue(db, to=USER, messages=[text("ทดสอบ")], now=now)
@@ -171,6 +172,7 @@ def test_a_push_still_failing_after_23_hours_goes_dead_rather_than_risk_a_duplic
     assert fake_line.deliveries() == []
 
 
+@pytest.mark.slow
 def test_a_reply_that_timed_out_is_retried_only_as_the_same_reply_never_as_a_push(db, services, fake_line):
     token = fake_line.issue_reply_token(USER)
     now = utcnow()

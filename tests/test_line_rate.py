@@ -82,6 +82,7 @@ def test_the_budget_is_kept_across_processes_never_granted_twice(db, database_ur
 # -- the sender ----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_fan_out_stays_under_the_limit_at_the_fake_and_everything_is_delivered(db, settings, fake_line):
     """300 pushes with 32 calls in flight and a budget of 100 a second: the fake, which allows 120
     a second like a small LINE, never has to refuse one, and each arrives once."""

@@ -166,6 +166,7 @@ def test_a_reminder_that_would_exceed_the_quota_is_held_and_coordinators_are_tol
     assert len(fake_line.deliveries(("push", "multicast"))) == 1  # told once
 
 
+@pytest.mark.slow
 def test_meetbot_quota_prints_limit_used_and_left(db, fake_line, cli_env, tmp_path):
     fake_line.set_quota(limit=500, used=123)
     done = subprocess.run(MEETBOT + ["quota"], env=cli_env, cwd=tmp_path, capture_output=True, text=True, timeout=60)
@@ -195,6 +196,7 @@ def test_line_answering_400_for_one_recipient_kills_that_one_and_delivers_the_re
     assert len(alerts) == 1 and "ส่งข้อความไม่สำเร็จ 1 รายการ" in alerts[0].body["messages"][0]["text"]
 
 
+@pytest.mark.slow
 def test_line_failing_30_percent_of_calls_with_5xx_or_timeouts_still_delivers_everything_once(
         db, services, settings, meeting, fake_line):
     """40 chats; every call has a 30% chance of a 503 or of hanging past the client's timeout."""
@@ -233,6 +235,7 @@ def test_line_failing_30_percent_of_calls_with_5xx_or_timeouts_still_delivers_ev
     assert any(r.status == 409 for r in fake_line.requests)  # some hung calls did arrive: not sent twice
 
 
+@pytest.mark.slow
 def test_nudges_to_many_leaders_go_as_multicasts_of_at_most_500(db, context, meeting, fake_line):
     with db.transaction() as s:
         m = s.get(Meeting, meeting.meeting_id)
@@ -286,6 +289,7 @@ def assert_fan_out_once(fake_line, n):
     assert len(accepted) == n and len(keys) == n and len(bodies) == n
 
 
+@pytest.mark.slow
 @pytest.mark.sends_refused_requests  # a request cut off by SIGKILL arrives truncated
 def test_the_clock_killed_during_a_fan_out_of_1000_reminders_delivers_each_once_after_restart(
         db, fake_line, cli_env, tmp_path):
@@ -309,6 +313,7 @@ def test_the_clock_killed_during_a_fan_out_of_1000_reminders_delivers_each_once_
     assert_fan_out_once(fake_line, 1000)
 
 
+@pytest.mark.slow
 def test_two_clocks_running_fire_each_reminder_once(db, fake_line, cli_env, tmp_path):
     big_meeting(db, 200)
     # Both clocks run passes as if it were the evening before (tick --now), at the same time.
