@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import random
-import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -428,16 +427,11 @@ def big_tally(groups: int = 1000, answers: int = 10_000, seed: int = 7) -> Meeti
 
 
 @pytest.mark.parametrize("lang", ["th", "en"])
-def test_summary_of_a_thousand_groups_fits_in_five_messages_and_is_fast(spec, lang):
+def test_summary_of_a_thousand_groups_fits_in_five_messages(spec, lang):
+    # How fast: benchmarks/rendering.py, against a baseline in the same run.
     tally = big_tally()
     meeting = make_meeting(99, title="สมัชชาเครือข่ายกลุ่มการเงินชุมชนทั้งจังหวัด 😀")
-    summary_messages(meeting, tally, lang=lang)  # warm up (the Thai date formatter loads once)
-    started = time.perf_counter()
     messages = summary_messages(meeting, tally, lang=lang)
-    elapsed = time.perf_counter() - started
-    print(f"\nsummary of {len(tally.groups)} groups ({lang}): {elapsed * 1000:.1f} ms, {len(messages)} messages, "
-          f"{[utf16_len(m['text']) for m in messages]} UTF-16 units")
-    assert elapsed < 1.0
     assert 1 <= len(messages) <= 5
     assert all(utf16_len(m["text"]) <= 5000 for m in messages)
     assert_valid(spec, *messages)
@@ -591,10 +585,8 @@ def test_any_network_gives_a_summary_line_can_send(spec, seed):
     tally = make_tally(7, rows, individuals_coming=rng.randrange(3))
     tally.sub_districts[0].villages[0].name = "บ้าน" * rng.choice([1, 50])
     max_messages = rng.randrange(1, 6)
-    started = time.perf_counter()
     messages = summary_messages(make_meeting(7, title="😀" * 600), tally, max_messages=max_messages,
                                 lang=rng.choice(["th", "en"]))
-    assert time.perf_counter() - started < 1.0
     assert 1 <= len(messages) <= max_messages
     assert_valid(spec, *messages)
     card = meeting_card(make_meeting(7), tally, group_id=rows[0].group_id)

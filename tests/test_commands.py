@@ -7,7 +7,6 @@ not for the bot, so the chatter cases matter as much as the commands.
 
 import dataclasses
 import random
-import time
 from datetime import timedelta
 
 import pytest
@@ -549,8 +548,8 @@ LONG_LINES = {
 
 
 @pytest.mark.parametrize("kind", LONG_LINES)
-def test_a_long_line_parses_fast(kind):
-    text = LONG_LINES[kind]
-    started = time.perf_counter()
-    parse_command(text)
-    assert time.perf_counter() - started < 0.5
+def test_a_long_line_is_read_without_error(kind):
+    """Pathological lines give a command or nothing, never an error; how fast is measured in
+    benchmarks/rendering.py against a baseline (a wall clock in a unit test only measures the machine)."""
+    result = parse_command(LONG_LINES[kind])
+    assert result is None or type(result).__module__ == "handlers.commands"

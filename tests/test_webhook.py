@@ -231,7 +231,7 @@ def test_twenty_concurrent_copies_of_one_event_give_one_effect_and_one_message(a
 def test_with_line_hanging_for_10_seconds_the_webhook_still_answers_at_once_and_the_reply_follows(
         settings, services, fake_line, db):
     """The answer never waits on LINE: the reply is sent by the background delivery thread."""
-    import time
+    import threading
 
     from bot.app import create_app
     from bot.delivery import DeliveryThread
@@ -240,15 +240,19 @@ def test_with_line_hanging_for_10_seconds_the_webhook_still_answers_at_once_and_
     services.delivery = DeliveryThread(services.sender)
     app = create_app(settings, services=services)
     chat = LineChat(client=app.test_client(), services=services, fake=fake_line, secret=TEST_SECRET)
+    # Which threads call LINE: the request runs on this thread (Flask's test client), so any LINE
+    # call made here would be the webhook waiting on LINE. (The latency goal is in benchmarks/.)
+    callers = []
+    for name in ("reply", "push", "multicast", "broadcast"):
+        real = getattr(services.line, name)
+        setattr(services.line, name,
+                lambda *a, _real=real, **kw: (callers.append(threading.get_ident()), _real(*a, **kw))[1])
     fake_line.hang(seconds=10, paths=("reply", "push"))
     try:
-        elapsed = []
         for word in ("สวัสดี", "ขอวิธีใช้", "นัดหมาย"):
-            started = time.perf_counter()
-            chat.send(chat.text_event(word), deliver=False)
-            elapsed.append(time.perf_counter() - started)
-        # 10 s of LINE hanging is nowhere in the answer (the 200 ms goal is measured in benchmarks/).
-        assert max(elapsed) < 1.0, elapsed
+            assert chat.send(chat.text_event(word), deliver=False).status_code == 200
+        # Every webhook answered while LINE hangs, with all three replies still undelivered.
+        assert fake_line.delivered_messages() == []
         fake_line.clear_faults()
         assert fake_line.wait_for(lambda f: len(f.delivered_messages()) >= 3, timeout=30)
         # Let the hung calls finish: each finds its token used by the retry, so nothing doubles.
@@ -256,3 +260,4 @@ def test_with_line_hanging_for_10_seconds_the_webhook_still_answers_at_once_and_
     finally:
         services.delivery.stop()
     assert len(fake_line.delivered_messages()) == 3
+    assert callers and threading.get_ident() not in callers
