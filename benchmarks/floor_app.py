@@ -10,12 +10,11 @@ Served exactly like the bot (the Procfile's web line, with this factory instead 
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import os
 
 from flask import Flask, jsonify, request
+
+from bot.signature import signature_is_valid
 
 
 def create_app(secret: str | None = None) -> Flask:
@@ -26,8 +25,7 @@ def create_app(secret: str | None = None) -> Flask:
     def callback():
         signature = request.headers.get("X-Line-Signature", "")
         raw = request.get_data()
-        expected = base64.b64encode(hmac.new(key, raw, hashlib.sha256).digest())
-        if not signature or not hmac.compare_digest(expected, signature.encode("utf-8", errors="replace")):
+        if not signature or not signature_is_valid(key, raw, signature):
             return jsonify(error="invalid signature"), 400
         return jsonify(status="ok"), 200
 

@@ -20,9 +20,6 @@ Stdout is JSON lines, for webhook.py: {"event": "measure_start"}, {"event": "mea
 from __future__ import annotations
 
 import argparse
-import base64
-import hashlib
-import hmac
 import http.client
 import itertools
 import json
@@ -32,7 +29,12 @@ import threading
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from urllib.parse import urlsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bot.signature import sign  # noqa: E402  (the one copy of LINE's signature)
 
 REQUEST_TIMEOUT = 10.0  # seconds for one request; a slower one counts as an error
 TEXT = "สวัสดีครับ"
@@ -114,7 +116,7 @@ class Client(threading.Thread):
                     load.exhausted = True
                     return
                 user, body = load.request(k)
-                signature = base64.b64encode(hmac.new(load.secret, body, hashlib.sha256).digest()).decode()
+                signature = sign(load.secret, body)
                 headers = {"Content-Type": "application/json; charset=utf-8", "X-Line-Signature": signature}
                 started = time.perf_counter()
                 try:

@@ -17,9 +17,6 @@ Reports median and p95 in ms and the ratio of summary to baseline. Appends to be
 from __future__ import annotations
 
 import argparse
-import base64
-import hashlib
-import hmac
 import json
 import statistics
 import sys
@@ -34,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import select, text  # noqa: E402
 
 from benchmarks.common import DEFAULT_PG_URL, each_database, record  # noqa: E402
+from bot.signature import sign  # noqa: E402
 
 from models.db import Database  # noqa: E402
 from models.schema import upgrade  # noqa: E402
@@ -164,7 +162,7 @@ def run(kind: str, url: str, repeat: int) -> dict:
                  "webhookEventId": uuid.uuid4().hex[:26].upper(), "deliveryContext": {"isRedelivery": False},
                  "message": {"id": "1", "type": "text", "text": f"สรุป #{meeting_id}"}}
         body = json.dumps({"events": [event]}, ensure_ascii=False).encode()
-        signature = base64.b64encode(hmac.new(SECRET.encode(), body, hashlib.sha256).digest()).decode()
+        signature = sign(SECRET, body)
         response = client.post("/callback", data=body, headers={"X-Line-Signature": signature,
                                                                   "Content-Type": "application/json"})
         assert response.status_code == 200

@@ -298,11 +298,10 @@ def render_message(message: dict) -> str:
 @click.option("--wait", default=10.0, show_default=True, help="Seconds to wait for the answer.")
 def say(words: tuple[str, ...], user_id: str, name: str, group_id: str | None, postback: bool, wait: float) -> None:
     """Development: send a message to the bot started by `meetbot serve` and print its answer."""
-    import base64
-    import hashlib
-    import hmac
     import time
     import uuid
+
+    from bot.signature import sign
 
     if not DEV_STATE.exists():
         _fail("no development bot is running here: start `meetbot serve` (without LINE credentials) first")
@@ -325,7 +324,7 @@ def say(words: tuple[str, ...], user_id: str, name: str, group_id: str | None, p
     event.update({"mode": "active", "timestamp": int(time.time() * 1000), "source": source, "replyToken": token,
                   "webhookEventId": uuid.uuid4().hex[:26].upper(), "deliveryContext": {"isRedelivery": False}})
     body = json.dumps({"destination": "U" + "0" * 32, "events": [event]}, ensure_ascii=False).encode()
-    signature = base64.b64encode(hmac.new(state["channel_secret"].encode(), body, hashlib.sha256).digest()).decode()
+    signature = sign(state["channel_secret"], body)
     import urllib.request
 
     request = urllib.request.Request(f"{bot}/callback", data=body, method="POST",

@@ -7,10 +7,8 @@ import logging
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request
-import base64
-import hashlib
-import hmac
 
+from bot.signature import signature_is_valid
 from handlers import process_event
 from models import events as event_store
 from models import outbox
@@ -21,16 +19,6 @@ blueprint = Blueprint("webhook", __name__)
 
 def _services():
     return current_app.extensions["meetbot"]
-
-
-def signature_is_valid(secret: str, raw: bytes, signature: str) -> bool:
-    """HMAC-SHA256 of the raw bytes, compared in constant time (LINE docs, "Verify webhook signature").
-
-    Over the bytes as received rather than the SDK's SignatureValidator, which re-encodes a str:
-    a body that is not valid UTF-8 would otherwise fail verification instead of being kept.
-    """
-    expected = base64.b64encode(hmac.new(secret.encode("utf-8"), raw, hashlib.sha256).digest())
-    return hmac.compare_digest(expected, signature.encode("utf-8", errors="replace"))
 
 
 class MalformedBody(ValueError):

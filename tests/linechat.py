@@ -7,21 +7,16 @@ fake LINE platform, i.e. what the person would see).
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import json
 import time
 import uuid
 from datetime import datetime
 from typing import Any
 
+from bot.signature import sign
+
 USER = "U" + "1" * 32
 GROUP = "C" + "a" * 32
-
-
-def sign(secret: str, body: bytes) -> str:
-    return base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
 
 
 def event_id() -> str:
