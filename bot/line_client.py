@@ -8,19 +8,15 @@ that every retry is a decision of the outbox, with its retry key.
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
+import threading
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any
 
 import urllib3
-from linebot.v3.messaging import (
-    ApiClient,
-    ApiException,
-    Configuration,
-    MessagingApi,
-    MessagingApiBlob,
-)
 
 from bot.config import Settings
 
@@ -68,27 +64,69 @@ def _message_of(body: Any) -> str:
         return str(body)[:500]
 
 
-class LineClient:
+_sdk_module: ModuleType | None = None
+
+
+def sdk() -> ModuleType:
+    """`linebot.v3.messaging`, imported on first use rather than with this module.
+
+    Importing it loads every generated model, the webhook package and aiohttp (1.5–3 s and tens of
+    MB on these machines); a process that never calls LINE (a CLI command, a web worker before its
+    first reply, the tests' helpers) should not pay for it. Python's import lock makes concurrent
+    first uses wait for one import.
+    """
+    global _sdk_module
+    if _sdk_module is None:
+        _sdk_module = importlib.import_module("linebot.v3.messaging")
+    return _sdk_module
+
+
+class _SdkClients:
+    """The SDK's clients for the API host and the data host (photos), made on first use."""
+
     def __init__(self, settings: Settings):
-        settings.require("line_channel_access_token")
-        self.timeout = settings.line_timeout
-        self._config = self._configuration(settings, settings.line_api_base_url)
-        self._data_config = self._configuration(settings, settings.line_data_api_base_url)
-        self._api_client = ApiClient(self._config)
-        self._data_client = ApiClient(self._data_config)
-        self.api = MessagingApi(self._api_client)
-        self.blob = MessagingApiBlob(self._data_client)
+        messaging = sdk()
+        self.api_client = messaging.ApiClient(self._configuration(messaging, settings, settings.line_api_base_url))
+        self.data_client = messaging.ApiClient(
+            self._configuration(messaging, settings, settings.line_data_api_base_url))
+        self.api = messaging.MessagingApi(self.api_client)
+        self.blob = messaging.MessagingApiBlob(self.data_client)
 
     @staticmethod
-    def _configuration(settings: Settings, host: str) -> Configuration:
-        config = Configuration(access_token=settings.line_channel_access_token, host=host.rstrip("/"))
+    def _configuration(messaging: ModuleType, settings: Settings, host: str):
+        config = messaging.Configuration(access_token=settings.line_channel_access_token, host=host.rstrip("/"))
         config.retries = False  # the outbox decides about retries, with the retry key
         config.connection_pool_maxsize = max(4, settings.sender_concurrency)
         return config
 
+
+class LineClient:
+    def __init__(self, settings: Settings):
+        settings.require("line_channel_access_token")
+        self.timeout = settings.line_timeout
+        self._settings = settings
+        self._clients: _SdkClients | None = None
+        self._clients_lock = threading.Lock()  # held only while the SDK's clients are built, never across I/O
+
+    def _sdk_clients(self) -> _SdkClients:
+        if self._clients is None:
+            with self._clients_lock:
+                if self._clients is None:
+                    self._clients = _SdkClients(self._settings)
+        return self._clients
+
+    @property
+    def api(self):
+        return self._sdk_clients().api
+
+    @property
+    def blob(self):
+        return self._sdk_clients().blob
+
     def close(self) -> None:
-        self._api_client.close()
-        self._data_client.close()
+        if self._clients is not None:
+            self._clients.api_client.close()
+            self._clients.data_client.close()
 
     # -- sending -------------------------------------------------------------------------------
 
@@ -115,7 +153,7 @@ class LineClient:
         headers = {"Accept": "application/json", "Content-Type": "application/json"}
         if retry_key is not None:
             headers["X-Line-Retry-Key"] = retry_key
-        return self._send(endpoint, lambda: self._api_client.call_api(
+        return self._send(endpoint, lambda: self._sdk_clients().api_client.call_api(
             path, "POST", {}, [], headers, body=body, post_params=[], files={}, response_types_map={},
             auth_settings=["Bearer"], _return_http_data_only=False, _preload_content=True,
             _request_timeout=self.timeout, collection_formats={}))
@@ -123,7 +161,7 @@ class LineClient:
     def _send(self, endpoint: str, call) -> Outcome:
         try:
             response = call()
-        except ApiException as exc:
+        except sdk().ApiException as exc:
             outcome = self._classify_error(exc)
             log.info("LINE %s -> %s request_id=%s %s", endpoint, exc.status, outcome.request_id, outcome.error)
             return outcome
@@ -140,7 +178,7 @@ class LineClient:
         return Outcome(Result.OK, status=response.status_code, request_id=request_id, maybe_delivered=True)
 
     @staticmethod
-    def _classify_error(exc: ApiException) -> Outcome:
+    def _classify_error(exc) -> Outcome:
         status = exc.status
         request_id = _header(exc.headers, "x-line-request-id")
         message = _message_of(exc.body)
@@ -163,7 +201,7 @@ class LineClient:
     def _read(self, endpoint: str, call):
         try:
             response = call()
-        except ApiException as exc:
+        except sdk().ApiException as exc:
             log.info("LINE %s -> %s request_id=%s", endpoint, exc.status,
                      _header(exc.headers, "x-line-request-id"))
             raise
@@ -201,7 +239,7 @@ class LineClient:
         """A message's content (a photo) and its content type, from the data host."""
         try:
             response = self.blob.get_message_content_with_http_info(message_id, _request_timeout=self.timeout)
-        except ApiException as exc:
+        except sdk().ApiException as exc:
             log.info("LINE content -> %s request_id=%s", exc.status, _header(exc.headers, "x-line-request-id"))
             raise
         log.info("LINE content -> %s request_id=%s", response.status_code,
