@@ -22,6 +22,8 @@ from zoneinfo import ZoneInfo
 
 import click
 
+from thai.digits import ascii_digits
+
 if TYPE_CHECKING:
     from bot.cli import Context
 
@@ -99,9 +101,9 @@ def demo(ctx: Context, year: int | None) -> None:
     """Load the seed's network and meetings (3 sub-districts of อ.เมือง จ.นครศรีธรรมราช, their
     villages, village funds and savings groups, 9 facilitators, and the August meetings).
     Running it again changes nothing."""
-    from handlers.when import format_thai_datetime
     from models.base import utcnow
     from models.seed import DemoReport, load_demo
+    from thai.when import format_thai_datetime
 
     if year is not None and 2400 < year < 2943:
         _fail(f"--year {year} looks like a Buddhist Era year (พ.ศ.): use {year - 543}")
@@ -346,7 +348,7 @@ def _meeting_or_exit(session, code: str):
 
 
 def _meeting_id(code: str) -> int:
-    match = re.fullmatch(r"[#＃]?\s*(\d+)", code.strip().translate({0x0E50 + i: str(i) for i in range(10)}))
+    match = re.fullmatch(r"[#＃]?\s*(\d+)", ascii_digits(code.strip()))
     if not match:
         _fail(f"{code!r} is not a meeting code such as 12 or #12")
     return int(match.group(1))
@@ -385,10 +387,10 @@ def meeting_list(ctx: Context, show_all: bool, now_text: str | None) -> None:
     """Upcoming meetings (or all): code, date, title, venue, status, invited groups, coming/quota."""
     from sqlalchemy import select
 
-    from handlers.when import format_thai_datetime
     from models.base import utcnow
     from models.meetings import Meeting, MeetingStatus, upcoming_meetings
     from models.tally import tally
+    from thai.when import format_thai_datetime
 
     tz = ctx.settings.timezone
     now = parse_now(now_text) or utcnow()
@@ -480,10 +482,10 @@ _STATE_WORDS = {"going": "มา", "maybe": "ไม่แน่ใจ", "not_goi
 @pass_ctx
 def meeting_show(ctx: Context, code: str, as_json: bool) -> None:
     """A meeting's details and answers per sub-district, village and group (CODE: 12 or #12)."""
-    from handlers.when import format_thai_datetime, format_thai_time
     from models.meetings import MeetingStatus
     from models.network import SubDistrict
     from models.tally import tally as tally_of
+    from thai.when import format_thai_datetime, format_thai_time
 
     tz = ctx.settings.timezone
     with _session(ctx, write=False) as session:

@@ -10,7 +10,7 @@ from handlers.meetings import resolve_meeting
 from handlers.postbacks import Action
 from handlers.texts import t
 from handlers.turn import Turn
-from handlers.when import format_thai_datetime, format_thai_time
+from thai.when import format_thai_datetime, format_thai_time
 from models.attendance import CheckInClosed, Method, check_in, check_in_open
 from models.meetings import Meeting, MeetingStatus, open_meetings_in_chat
 from models.network import FinancialGroup, find_groups, normalise_name

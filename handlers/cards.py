@@ -31,7 +31,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
 from handlers.postbacks import Action, encode
-from handlers.when import BANGKOK, format_thai_date
+from thai.when import BANGKOK, format_thai_date
 from models.line_limits import (
     MAX_ALT_TEXT,
     MAX_CAROUSEL_BUBBLES,

@@ -88,6 +88,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 
+from thai.digits import ASCII_DIGIT_OF
+
 __all__ = [
     "COMMAND_WORDS",
     "MAX_HEADCOUNT",
@@ -322,7 +324,7 @@ def _invalid(key: str) -> Invalid:
 _THAI_LETTER = "\u0e01-\u0e4e"
 # One character for one, so that positions in the result are positions in the original text.
 _ONE_FOR_ONE = str.maketrans({
-    **{0x0E50 + i: ord("0") + i for i in range(10)},  # Thai digits
+    **ASCII_DIGIT_OF,  # Thai digits
     **{c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)},  # full-width ASCII (＃１２, ？)
     **{c: " " for c in (0x00A0, 0x1680, *range(0x2000, 0x200E), 0x202F, 0x205F, 0x2060, 0x3000,
                         0xFEFF, 0x0009, 0x000B, 0x000C)},

@@ -10,7 +10,6 @@ from handlers.commands import Summary
 from handlers.postbacks import Action
 from handlers.texts import t
 from handlers.turn import Turn
-from handlers.when import Unclear, When, format_thai_date, format_thai_datetime, parse_when
 from models import conversations
 from models.meetings import (
     Meeting,
@@ -28,6 +27,8 @@ from models.meetings import (
 from models.network import Chat, FinancialGroup, GroupKind, SubDistrict, find_groups, find_sub_district, groups_in_chat
 from models.quota import chat_cost
 from models.tally import MeetingTally, tally
+from thai.digits import ascii_digits
+from thai.when import Unclear, When, format_thai_date, format_thai_datetime, parse_when
 
 FLOW_CREATE = "meet"
 FLOW_MOVE = "move"
@@ -482,12 +483,11 @@ SETTING = re.compile(
     r"(?P<value>on|off|เปิด|ปิด)\s*$", re.IGNORECASE)
 
 
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
 
 def _code_of(match) -> int:
     """The meeting code a command pattern matched (Thai digits welcome)."""
-    return int(match.group("code").translate(_THAI_DIGITS))
+    return int(ascii_digits(match.group("code")))
 
 
 def meeting_setting(turn: Turn):

@@ -79,9 +79,9 @@ from sqlalchemy.orm import Session
 
 from models.network import FinancialGroup, GroupKind, SubDistrict, Village, find_sub_district, normalise_name
 from models.people import Person, Role, grant, person_by_line_id
+from thai.digits import ascii_digits
 
 LINE_USER_ID = re.compile(r"U[0-9a-f]{32}")
-_THAI_DIGITS = str.maketrans({chr(0x0E50 + i): str(i) for i in range(10)})
 _SPACES = re.compile(r"\s+")
 
 KINDS: dict[str, str] = {}
@@ -188,7 +188,7 @@ def _sub_district_name(text: str | None) -> str | None:
 def _village_number(text: str | None, problems: list[str]) -> int | None:
     if not text:
         return None
-    digits = re.fullmatch(r"(?:หมู่(?:ที่)?|ม\s*\.|moo|village)?\s*(\d{1,3})", text.translate(_THAI_DIGITS).strip().lower())
+    digits = re.fullmatch(r"(?:หมู่(?:ที่)?|ม\s*\.|moo|village)?\s*(\d{1,3})", ascii_digits(text).strip().lower())
     if not digits or not 1 <= int(digits.group(1)) <= 999:
         problems.append(f"village number {text!r} is not a number such as 3 or หมู่ 3")
         return None
@@ -213,7 +213,7 @@ def _kind(text: str | None, name: str, problems: list[str]) -> str:
 def _phone(text: str | None, problems: list[str]) -> str | None:
     if not text:
         return None
-    text = text.translate(_THAI_DIGITS)
+    text = ascii_digits(text)
     if not re.fullmatch(r"\+?[\d\s\-().]{6,40}", text) or len(text) > 40:
         problems.append(f"phone {text!r} is not a phone number")
         return None

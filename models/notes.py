@@ -19,6 +19,7 @@ from models.base import Base, BigId
 from models.meetings import Invitation, Meeting, MeetingStatus
 from models.network import FinancialGroup
 from models.people import Person
+from thai.when import parse_date
 
 IN_PROGRESS_BEFORE = timedelta(hours=1)
 IN_PROGRESS_AFTER = timedelta(hours=3)
@@ -108,8 +109,6 @@ def parse_note(text: str, *, now: datetime, tz) -> ParsedNote:
             tags.append(tag)
     due = None
     if Tag.ACTION in tags:
-        from handlers.when import parse_date  # pure text reading, no web or LINE
-
         found = parse_date(text, now, tz)
         due = found if isinstance(found, date) else None
     return ParsedNote(text=text.strip(), tags=tags, due=due)

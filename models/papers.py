@@ -30,7 +30,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from handlers.when import BANGKOK, format_thai_date, format_thai_time
+from thai.when import BANGKOK, format_thai_date, format_thai_time
 from models.attendance import Attendance, Method, attendance_of
 from models.line_limits import MAX_MESSAGES_PER_REQUEST, MAX_TEXT_UTF16, split_text, utf16_len
 from models.meetings import Answer, Meeting, MeetingStatus, Response

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from handlers import cards, postbacks, replies
 from handlers.postbacks import Action
 from handlers.texts import t
-from handlers.when import format_thai_date, format_thai_datetime, format_thai_time
+from thai.when import format_thai_date, format_thai_datetime, format_thai_time
 from models import outbox, quota
 from models.meetings import Answer, Meeting, Response, invited_chat_ids
 from models.network import Chat

@@ -23,7 +23,7 @@ from handlers.cards import (
     truncate,
 )
 from handlers.postbacks import Action, decode
-from handlers.when import format_thai_date
+from thai.when import format_thai_date
 from models.line_limits import MAX_CAROUSEL_BYTES, check_message, json_size, utf16_len
 from models.meetings import Meeting, MeetingStatus, Response
 from models.network import GroupKind

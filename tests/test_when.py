@@ -1,4 +1,4 @@
-"""Reading dates and times as Thai people type them (handlers/when.py).
+"""Reading dates and times as Thai people type them (thai/when.py).
 
 Every case runs against the same clock: Monday 27 July 2026, 10:00 in Bangkok, the day after
 the seed's field meeting at Wat Bang Luang and before the August meetings.
@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from handlers.when import (
+from thai.when import (
     Unclear,
     When,
     format_thai_date,

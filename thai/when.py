@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from thai.digits import ASCII_DIGIT_OF
+
 BANGKOK = ZoneInfo("Asia/Bangkok")
 
 __all__ = [
@@ -56,7 +58,7 @@ class Unclear:
 _THAI = "\u0e01-\u0e4e"  # Thai letters, vowels and tone marks (not digits)
 _NOT_THAI_AFTER = rf"(?![{_THAI}])"
 # Thai digits to ASCII, zero-width space to a space: one character for one.
-_NORMALISE = str.maketrans({**{chr(0x0E50 + i): str(i) for i in range(10)}, "\u200b": " "})
+_NORMALISE = {**ASCII_DIGIT_OF, ord("\u200b"): ord(" ")}
 # A number may not be a piece of a longer number, a phone number, a money amount or `#12`.
 _NUM_START = r"(?<![0-9.:/#,\-])"
 
@@ -708,7 +710,9 @@ def _as_local(dt: date | datetime, tz: ZoneInfo) -> datetime:
 
 def format_thai_date(dt: date | datetime, tz: ZoneInfo = BANGKOK) -> str:
     """`วันเสาร์ที่ 15 ส.ค. 2569`: weekday, day, abbreviated month, พ.ศ. year."""
-    from pythainlp.util import thai_strftime  # here, not at import: pythainlp loads in ~0.1 s
+    from pythainlp.util import (
+        thai_strftime,  # here, not at import: pythainlp loads in ~0.1 s
+    )
 
     return thai_strftime(_as_local(dt, tz), "%Aที่ %-d %b %Y")
 
