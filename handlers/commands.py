@@ -106,6 +106,7 @@ __all__ = [
     "Invite",
     "Language",
     "Link",
+    "Unlink",
     "ListMeetings",
     "Minutes",
     "Move",
@@ -134,6 +135,11 @@ class Help:
 @dataclass(frozen=True)
 class Link:
     name: str  # "" -> the handler offers the groups as quick replies
+
+
+@dataclass(frozen=True)
+class Unlink:
+    name: str = ""  # "" -> every group linked to this chat
 
 
 @dataclass(frozen=True)
@@ -246,7 +252,7 @@ class Invalid:
 
 
 Command = (
-    Help | Link | ClaimCoordinator | CreateMeeting | ListMeetings | Invite | Answer | Summary
+    Help | Link | Unlink | ClaimCoordinator | CreateMeeting | ListMeetings | Invite | Answer | Summary
     | Cancel | Move | Language | Appoint | Remind | Announce | Note | Minutes | CheckInSelf
     | CheckInOther | ForgetMe | Invalid
 )
@@ -255,6 +261,7 @@ Command = (
 COMMAND_WORDS: dict[str, str] = {
     "วิธีใช้": "/help",
     "ผูกกลุ่ม": "/link",
+    "ยกเลิกผูกกลุ่ม": "/unlink",
     "ผู้ประสานงาน": "/coordinator",
     "นัด": "/meet",
     "นัดหมาย": "/meetings",
@@ -774,7 +781,8 @@ def _remind(m: _Msg) -> Command | None:
 
 _INVITE = re.compile(
     r"(?:(?P<en>/invite)(?=[\s#]|$)"
-    r"|เชิญ(?=[\s#]|ต\.|ตำบล|กลุ่ม|กองทุน|หมู่|ทุกกลุ่ม|ทุกกองทุน|ทุกหมู่|ผู้นำ|กรรมการ|คุณอำนวย))",
+    r"|เชิญ(?=[\s#]|ต\.|ตำบล|กลุ่ม|กองทุน|กทบ|ออมทรัพย์|สัจจะ|หมู่|ม\.|ทุกกลุ่ม|ทุกกองทุน|ทุกหมู่|ทั้งตำบล|ผู้นำ|กรรมการ"
+    r"|คุณอำนวย))",
     _FLAGS,
 )
 _QUOTA_TAIL = re.compile(
@@ -790,7 +798,7 @@ _BAD_QUOTA = re.compile(
     _FLAGS,
 )
 _GROUPISH = re.compile(
-    r"(?:ต\.|ตำบล|กลุ่ม|กองทุน|หมู่|บ้าน|ทุกกลุ่ม|ทุกกองทุน|ทุกหมู่|ผู้นำ|กรรมการ|คณะ|คุณอำนวย|สมาชิก|ชุมชน"
+    r"(?:ต\.|ตำบล|กลุ่ม|กองทุน|กทบ|หมู่|ม\.|บ้าน|ทั้งตำบล|ทุกกลุ่ม|ทุกกองทุน|ทุกหมู่|ผู้นำ|กรรมการ|คณะ|คุณอำนวย|สมาชิก|ชุมชน"
     r"|ออมทรัพย์|สัจจะ|วิสาหกิจ|สหกรณ์)"
 )
 
@@ -845,6 +853,23 @@ def _link(m: _Msg) -> Command | None:
     if not k.group("en") and (_is_question(m, name) or name.startswith(_CHATTER_START)):
         return None  # `ผูกกลุ่มแล้ว`, `ผูกกลุ่มยังไง`
     return Link(name)
+
+
+_UNLINK = re.compile(
+    r"(?:(?P<en>/unlink)(?=\s|$)|(?:ยกเลิก|เลิก|ถอน)\s*(?:การ\s*)?(?:ผูก|เชื่อม)\s*(?:กลุ่ม|ห้อง)(?:\s*นี้)?(?:\s*(?:กับ|ออกจาก))?)",
+    _FLAGS,
+)
+
+
+def _unlink(m: _Msg) -> Command | None:
+    """`ยกเลิกผูกกลุ่ม`, `เลิกผูกกลุ่ม`, `ยกเลิกการผูกห้อง`, `/unlink` [name]: undo a link."""
+    k = _UNLINK.match(m.clean)
+    if not k:
+        return None
+    name = m.clean[k.end():].strip(" :")
+    if not k.group("en") and (_is_question(m, name) or name.startswith(_CHATTER_START)):
+        return None  # `ยกเลิกผูกกลุ่มยังไง`, `เลิกผูกกลุ่มแล้ว`
+    return Unlink(name)
 
 
 _DUTY_WORDS = r"(?:ผู้|คน)?(?:บันทึก|นำกระบวนการ|ประสานงาน)"
@@ -1093,7 +1118,7 @@ def _answer_rest(response: str, rest: str, meeting: int | None) -> Command | Non
 
 _SLASH_WORD = re.compile(r"/[a-z]", _FLAGS)
 _PARSERS = (
-    _simple, _minutes, _note, _announce, _create, _cancel, _move, _remind, _invite, _link,
+    _simple, _minutes, _note, _announce, _create, _unlink, _cancel, _move, _remind, _invite, _link,
     _appoint, _claim, _check_in, _summary, _answer,
 )  # fmt: skip
 _MENTION = re.compile(r"\s*@\S+\s+")
