@@ -92,18 +92,28 @@ def _names(groups: list[FinancialGroup]) -> str:
     return ", ".join(g.full_name for g in groups)
 
 
-def _sub_district_choices(turn: Turn) -> list[dict]:
+def _page(turn: Turn, items: list[dict], offset: int, more_data) -> list[dict]:
+    """Quick replies hold 13 taps: a long list shows 11 at a time and a "more" tap for the rest."""
+    if len(items) <= MAX_GROUP_CHOICES and not offset:
+        return items
+    shown = items[offset:offset + MAX_GROUP_CHOICES - 1]
+    if offset + len(shown) < len(items):
+        shown.append(replies.postback_item(t(turn.lang, "link_more"), more_data(offset + len(shown))))
+    return shown
+
+
+def _sub_district_choices(turn: Turn, offset: int = 0) -> list[dict]:
     """Step one: a tap per sub-district, and one for groups that belong to none (e.g. a team)."""
     items = [replies.postback_item(sub.label if turn.lang != "en" else (sub.name_en or sub.label),
                                    postbacks.encode(Action.LINK, s=sub.id), display=f"ผูกกลุ่ม {sub.label}")
-             for sub in turn.session.scalars(select(SubDistrict).order_by(SubDistrict.name).limit(MAX_GROUP_CHOICES))]
-    has_others = turn.session.scalar(select(FinancialGroup.id).where(FinancialGroup.sub_district_id.is_(None)).limit(1))
-    if has_others is not None:
+             for sub in turn.session.scalars(select(SubDistrict).order_by(SubDistrict.name))]
+    others = select(FinancialGroup.id).where(FinancialGroup.sub_district_id.is_(None)).limit(1)
+    if turn.session.scalar(others) is not None:
         items.append(replies.postback_item(t(turn.lang, "link_other_groups"), postbacks.encode(Action.LINK, s=0)))
-    return items
+    return _page(turn, items, offset, lambda at: postbacks.encode(Action.LINK, p=at))
 
 
-def _village_choices(turn: Turn, sub: SubDistrict | None) -> tuple[str, list[dict]]:
+def _village_choices(turn: Turn, sub: SubDistrict | None, offset: int = 0) -> tuple[str, list[dict]]:
     """Step two: a tap per village of the sub-district, then its groups that have no village."""
     query = select(FinancialGroup).options(selectinload(FinancialGroup.village)).order_by(FinancialGroup.id)
     groups = list(turn.session.scalars(query.where(FinancialGroup.sub_district_id == sub.id) if sub
@@ -117,15 +127,18 @@ def _village_choices(turn: Turn, sub: SubDistrict | None) -> tuple[str, list[dic
             loose.append(group)
     items = []
     for in_village in sorted(villages.values(), key=lambda gs: gs[0].village.number):
-        label = t(turn.lang, "label_village", n=in_village[0].village.number)
+        first = in_village[0]
+        label = t(turn.lang, "label_village", n=first.village.number)
         if all(g.chat_id for g in in_village):
             label = t(turn.lang, "link_linked_mark", label=label)
-        data = (postbacks.encode(Action.LINK, g=in_village[0].id) if len(in_village) == 1
-                else postbacks.encode(Action.LINK, v=in_village[0].village_id))
-        display = in_village[0].full_name if len(in_village) == 1 else f"หมู่ {in_village[0].village.number} {sub.label if sub else ''}"
+        if len(in_village) == 1:
+            data, display = postbacks.encode(Action.LINK, g=first.id), first.full_name
+        else:
+            data, display = postbacks.encode(Action.LINK, v=first.village_id), f"หมู่ {first.village.number}"
         items.append(replies.postback_item(label, data, display=f"ผูกกลุ่ม {display}"))
     items += group_choices.group_items(loose, turn.lang, lambda g: postbacks.encode(Action.LINK, g=g.id),
-                                       lambda g: f"ผูกกลุ่ม {g.name}", limit=MAX_GROUP_CHOICES - len(items))
+                                       lambda g: f"ผูกกลุ่ม {g.name}", limit=len(loose))
+    items = _page(turn, items, offset, lambda at: postbacks.encode(Action.LINK, s=sub.id if sub else 0, p=at))
     if sub is None:
         return t(turn.lang, "link_pick_other"), items
     return t(turn.lang, "link_pick_village", sub=sub.name_en or sub.name if turn.lang == "en" else sub.name), items
@@ -195,13 +208,16 @@ def handle_link_tap(turn: Turn, fields: dict) -> None:
             _link(turn, groups)
         else:
             turn.say(replies.text(*_in_village_choices(turn, groups)))
+    elif "s" not in fields:  # "more" under the sub-districts
+        turn.say(replies.text(t(turn.lang, "link_pick_sub_district"),
+                              _sub_district_choices(turn, postbacks.int_field(fields, "p") or 0)))
     else:
         sub_id = postbacks.int_field(fields, "s")
         sub = turn.session.get(SubDistrict, sub_id) if sub_id else None
         if sub_id and sub is None:
             turn.say(replies.text(t(turn.lang, "link_pick_sub_district"), _sub_district_choices(turn)))
             return
-        turn.say(replies.text(*_village_choices(turn, sub)))
+        turn.say(replies.text(*_village_choices(turn, sub, postbacks.int_field(fields, "p") or 0)))
 
 
 def _link(turn: Turn, groups: list[FinancialGroup]) -> None:

@@ -352,10 +352,12 @@ def handle_invite_step(turn: Turn, fields: dict) -> None:
     """Confirm: invite exactly the groups that were shown. Cancel: nothing is sent or changed."""
     step = conversations.current_step(turn.session, turn.event.chat_id, turn.event.user_id or "", now=turn.now)
     pending = step is not None and step.flow == FLOW_INVITE
-    if fields.get("a") == Action.CANCEL_STEP:
-        if pending:
-            conversations.clear_step(turn.session, turn.event.chat_id, turn.event.user_id)
+    if fields.get("a") == Action.CANCEL_STEP and pending:
+        conversations.clear_step(turn.session, turn.event.chat_id, turn.event.user_id)
         turn.say(replies.text(t(turn.lang, "invite_dropped")))
+        return
+    if fields.get("a") == Action.CANCEL_STEP:  # someone else's question, or one already answered
+        turn.say(replies.text(t(turn.lang, "invite_expired")))
         return
     if not _require_coordinator(turn):
         return

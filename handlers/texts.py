@@ -284,6 +284,7 @@ TEXTS: dict[str, tuple[str, str]] = {
                              "Village {n}, {sub} has several groups: which is this chat?"),
     "link_pick_other": ("ห้องนี้เป็นของกลุ่มไหนครับ? แตะเลือก", "Which group is this chat? Tap one."),
     "link_other_groups": ("กลุ่มอื่นๆ", "Other groups"),
+    "link_more": ("ถัดไป ›", "More ›"),
     "link_all_in_village": ("ทั้ง {n} กลุ่ม", "All {n} groups"),
     "link_linked_mark": ("{label} (ผูกแล้ว)", "{label} (linked)"),
     "link_undo_hint": ("\nถ้าผิด พิมพ์ ยกเลิกผูกกลุ่ม หรือ ผูกกลุ่ม <ชื่อที่ถูก>",

@@ -7,7 +7,10 @@ community leaders, and Mamuang Song Ton.
 
 from __future__ import annotations
 
+import dataclasses
+import shlex
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -309,3 +312,93 @@ def test_a_sub_district_with_words_that_name_no_group_invites_nothing(line, db, 
     answer = line.say(f"เชิญ ต.บางจาก คณะทำงานพิเศษ 10 #{code}", user=COORDINATOR)
     assert "ไม่พบกลุ่ม" in answer[0]["text"]
     assert quotas(db, code) == {}
+
+
+# -- the README's "Try it" session, verbatim ---------------------------------------------------
+
+
+@pytest.fixture
+def settings(settings):
+    return dataclasses.replace(settings, setup_code="1234")  # the development code the README types
+
+
+def readme_session() -> list[list[str]]:
+    """The `meetbot say` lines of the README's "Try it" block, as argument lists ($G expanded)."""
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## Try it", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
+    variables, commands = {}, []
+    for raw in block.splitlines():
+        code = raw.split("  #", 1)[0].strip()
+        if "=" in code and not code.startswith("."):
+            name, value = code.split("=", 1)
+            variables[name] = value
+        elif code.startswith(".venv/bin/meetbot say"):
+            words = shlex.split(code)[2:]
+            commands.append([variables.get(w[1:], w) if w.startswith("$") else w for w in words])
+    return commands
+
+
+def test_the_readme_session_works_as_written(line, db, services, fake_line):
+    services.set_clock(lambda: NOW)
+    with db.transaction() as s:
+        load_demo(s, now=NOW)  # `meetbot demo`
+    said = []
+    for words in readme_session():
+        args = {"user": "U" + "0" * 31 + "1", "group": None}  # `meetbot say`'s default sender
+        postback = "--postback" in words
+        rest = [w for w in words if w != "--postback"]
+        while len(rest) > 1 and rest[-2] in ("--group", "--user", "--name"):
+            if rest[-2] != "--name":
+                args[rest[-2][2:]] = rest[-1]
+            rest = rest[:-2]
+        [text] = rest
+        answer = line.tap(text, **args) if postback else line.say(text, **args)
+        assert answer, text
+        said.append((text, answer))
+    by_text = dict(said)
+    group_chat = "C0000000000000000000000000000000a"
+    assert "ยืนยันไหม" in by_text["เชิญ ต.บางจาก 10 #6"][0]["text"]
+    assert "เชิญ 11 กลุ่ม" in by_text["a=ok&f=invite&m=6"][0]["text"]
+    assert any(r.body["to"] == group_chat and r.body["messages"][0]["type"] == "flex"
+               for r in fake_line.deliveries("push"))
+    assert quotas(db, 6) == {fund_name(n, BANG_CHAK): 10 for n in range(1, 12)}
+
+
+def test_a_sub_district_with_more_villages_than_quick_replies_hold_pages_them(line, db, demo):
+    from models.network import GroupKind, SubDistrict, Village
+
+    with db.transaction() as s:
+        bang_chak = s.scalars(select(SubDistrict).where(SubDistrict.name == BANG_CHAK)).one()
+        for number in range(12, 17):
+            village = Village(sub_district_id=bang_chak.id, number=number)
+            s.add(village)
+            s.flush()
+            s.add(FinancialGroup(name=fund_name(number, BANG_CHAK), kind=GroupKind.VILLAGE_FUND,
+                                 sub_district_id=bang_chak.id, village_id=village.id))
+    [subs] = line.say("ผูกกลุ่ม", user=LINKER, group=NEW_CHAT)
+    [first] = tap_labelled(line, subs, f"ต.{BANG_CHAK}", user=LINKER, group=NEW_CHAT)
+    labels = [a["label"] for a in items(first)]
+    assert len(labels) == 12 and labels[-1] == "ถัดไป ›" and labels[-2] == "ม.11"
+    [second] = tap_labelled(line, first, "ถัดไป ›", user=LINKER, group=NEW_CHAT)
+    assert [a["label"] for a in items(second)] == [f"ม.{n}" for n in range(12, 17)]
+    [linked] = tap_labelled(line, second, "ม.16", user=LINKER, group=NEW_CHAT)
+    assert fund_name(16, BANG_CHAK) in linked["text"]
+
+
+def test_other_groups_are_one_tap_under_the_greeting(line, db, demo):
+    [subs] = line.say("ผูกกลุ่ม", user=LINKER, group=NEW_CHAT)
+    [others] = tap_labelled(line, subs, "กลุ่มอื่นๆ", user=LINKER, group=NEW_CHAT)
+    [linked] = tap_labelled(line, others, "ทีมคุณอำนวย", user=LINKER, group=NEW_CHAT)
+    assert "ผูกห้องนี้กับ ทีมคุณอำนวย" in linked["text"]
+
+
+def test_in_english_the_question_and_the_choices_are_english_too(line, db, demo):
+    code = new_meeting(line, db)
+    line.say("/lang en", user=COORDINATOR)
+    [question] = line.say(f"/invite Tha Rai savings 4 #{code}", user=COORDINATOR)
+    assert "About to invite 6 groups (savings group) of Tha Rai" in question["text"]
+    assert "Quota: 4 per group" in question["text"]
+    assert [a["label"] for a in items(question)] == ["Invite 6 groups", "Cancel"]
+    [which] = line.say(f"/invite moo 2 4 #{code}", user=COORDINATOR)
+    assert [a["label"] for a in items(which)][:3] == ["M2 Tha Rai savings", "M2 Tha Rai fund", "M2 Bang Chak fund"]
+    assert_within_line_limits(which)
