@@ -233,6 +233,13 @@ def _link(turn: Turn, groups: list[FinancialGroup]) -> None:
     if not all(_may_link(turn, g) for g in new):
         turn.say(replies.text(t(turn.lang, "link_not_allowed")))
         return
+    # A group linked to another chat moves here only for a coordinator, whoever linked it, or its
+    # leader (a new LINE group); a stray tap must not take a group away from its real chat.
+    person = turn.person
+    taken = [g for g in new if g.chat_id is not None and not (_may_undo(turn, [g]) or g.id in person.led_group_ids())]
+    if taken:
+        turn.say(replies.text(t(turn.lang, "link_elsewhere", groups=_names(taken))))
+        return
     villages = {g.village_id for g in new if g.village_id is not None}
     replaced = [g for g in current if g not in groups and (g.village_id is None or g.village_id not in villages)]
     if replaced and not _may_undo(turn, replaced):

@@ -290,6 +290,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "link_undo_hint": ("\nถ้าผิด พิมพ์ ยกเลิกผูกกลุ่ม หรือ ผูกกลุ่ม <ชื่อที่ถูก>",
                        "\nIf that is wrong, type /unlink or /link <the right name>"),
     "link_replaced": ("\n(ยกเลิกการผูกเดิมกับ {groups} แล้ว)", "\n(No longer linked to {groups}.)"),
+    "link_elsewhere": (
+        "ขออภัยครับ {groups} ผูกกับห้องไลน์อื่นอยู่แล้ว ถ้าจะย้ายมาห้องนี้ ขอให้ผู้ประสานงาน ผู้นำกลุ่ม หรือผู้ที่ผูกไว้ทำให้",
+        "Sorry, {groups} is linked to another chat. A coordinator, its leader or whoever linked it can move it here.",
+    ),
     "link_already": ("ห้องนี้ผูกกับ {group} อยู่แล้วครับ", "This chat is already linked to {group}."),
     "link_taken": (
         "ขออภัยครับ ห้องนี้ผูกกับ {groups} อยู่แล้ว ถ้าผิด ขอให้ผู้ประสานงานหรือผู้ที่ผูกไว้เปลี่ยนให้ "

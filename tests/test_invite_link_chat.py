@@ -402,3 +402,14 @@ def test_in_english_the_question_and_the_choices_are_english_too(line, db, demo)
     [which] = line.say(f"/invite moo 2 4 #{code}", user=COORDINATOR)
     assert [a["label"] for a in items(which)][:3] == ["M2 Tha Rai savings", "M2 Tha Rai fund", "M2 Bang Chak fund"]
     assert_within_line_limits(which)
+
+
+def test_a_stray_tap_cannot_take_a_group_away_from_its_own_chat(line, db, demo):
+    """Bang Chak village 1's fund is linked to its own chat; a facilitator's tap elsewhere is refused,
+    its leader (starting a new LINE group) or a coordinator may move it."""
+    refused = line.say(f"ผูกกลุ่ม {fund_name(1, BANG_CHAK)}", user=LINKER, group=NEW_CHAT)
+    assert "ขออภัย" in refused[0]["text"] and "ห้องไลน์อื่น" in refused[0]["text"]
+    assert group(db, fund_name(1, BANG_CHAK)).chat_id == chat_id(1)
+    moved = line.say(f"ผูกกลุ่ม {fund_name(1, BANG_CHAK)}", user=COORDINATOR, group=NEW_CHAT)
+    assert "ผูกกับห้องอื่น ย้ายมาห้องนี้แล้ว" in moved[0]["text"]
+    assert group(db, fund_name(1, BANG_CHAK)).chat_id == NEW_CHAT
