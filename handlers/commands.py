@@ -52,6 +52,10 @@ Decisions on ambiguous phrasings
   ต. ตำบล กลุ่ม กองทุน หมู่ บ้าน ผู้นำ กรรมการ ...), so `เชิญ ทุกท่านร่วมงาน` is None.
   The quota is the final number (optionally `คน`, `คน/กลุ่ม`, `ต่อกลุ่ม`, or `กลุ่มละ 10`); a final
   number right after `หมู่`/`ม.` is part of the name (`เชิญ กองทุนหมู่ 3` has no quota).
+  The target is kept as typed: models.network.match_groups reads it (kind, village, sub-district),
+  for `เชิญ` and `ผูกกลุ่ม` alike; `เชิญ ม.3 บางจาก`, `เชิญ กทบ. ...`, `เชิญ ออมทรัพย์ ...` start an invitation.
+- `ยกเลิกผูกกลุ่ม`, `เลิกผูกกลุ่ม`, `ยกเลิกการผูกห้อง`, `/unlink` [name] are Unlink (read before `ยกเลิก…`
+  as Cancel); `ยกเลิกผูกกลุ่มยังไง` is a question, None.
 - `นัด` / `นัดประชุม` alone start the guided flow. `นัด <something>` needs something date-like
   (a digit, วัน, พรุ่งนี้, ส.ค. ...): `นัดที่วัดนะ` is talk; `นัดประชุม <title>` needs no date.
   `นัดหมาย` alone lists the meetings; `นัดหมาย <date and place>` creates one.

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import datetime, time, timedelta
 
+from sqlalchemy import select
+
 from handlers import cards, group_choices, postbacks, replies
 from handlers.commands import MAX_HEADCOUNT, Summary
 from handlers.postbacks import Action
@@ -282,6 +284,14 @@ def _ask_which_group(turn: Turn, meeting: Meeting, groups: list[FinancialGroup],
 
     items = group_choices.group_items(groups, turn.lang, lambda g: postbacks.encode(Action.INVITE, m=meeting.id, g=g.id,
                                                                                      q=quota), said)
+    chats = {g.chat_id for g in groups}
+    if len({g.village_id for g in groups}) == 1 and groups[0].village_id is not None and len(chats) == 1:
+        # One village's groups sharing one chat (Tha Rai): one tap may invite them all, one card.
+        items.append(replies.postback_item(
+            t(turn.lang, "link_all_in_village", n=len(groups)),
+            postbacks.encode(Action.INVITE, m=meeting.id, v=groups[0].village_id, q=quota),
+            display=" ".join(p for p in ("เชิญ", " + ".join(g.name for g in groups), str(quota) if quota else "",
+                                         meeting.code) if p)))
     text = t(turn.lang, "invite_pick", target=target)
     if len(groups) > len(items):
         text += t(turn.lang, "invite_pick_more", shown=len(items), total=len(groups))
@@ -295,12 +305,16 @@ def handle_invite_tap(turn: Turn, fields: dict) -> None:
     meeting = _open_meeting_to_invite(turn, postbacks.int_field(fields, "m"))
     if meeting is None:
         return
-    group = turn.session.get(FinancialGroup, postbacks.int_field(fields, "g") or 0)
+    if "v" in fields:  # every group of one village that shares one chat
+        groups = list(turn.session.scalars(select(FinancialGroup).where(
+            FinancialGroup.village_id == (postbacks.int_field(fields, "v") or 0)).order_by(FinancialGroup.id)))
+    else:
+        groups = [g for g in [turn.session.get(FinancialGroup, postbacks.int_field(fields, "g") or 0)] if g]
     quota = postbacks.int_field(fields, "q")
-    if group is None or (quota is not None and not 1 <= quota <= MAX_HEADCOUNT):
+    if not groups or len({g.chat_id for g in groups}) > 1 or (quota is not None and not 1 <= quota <= MAX_HEADCOUNT):
         turn.say(replies.text(t(turn.lang, "invite_expired")))
         return
-    _invite_groups(turn, meeting, [group], quota)
+    _invite_groups(turn, meeting, groups, quota)
 
 
 FLOW_INVITE = "invite"

@@ -413,3 +413,14 @@ def test_a_stray_tap_cannot_take_a_group_away_from_its_own_chat(line, db, demo):
     moved = line.say(f"ผูกกลุ่ม {fund_name(1, BANG_CHAK)}", user=COORDINATOR, group=NEW_CHAT)
     assert "ผูกกับห้องอื่น ย้ายมาห้องนี้แล้ว" in moved[0]["text"]
     assert group(db, fund_name(1, BANG_CHAK)).chat_id == NEW_CHAT
+
+
+def test_one_tap_invites_both_groups_of_a_tha_rai_village_that_share_a_chat(line, db, demo, fake_line):
+    code = new_meeting(line, db)
+    mark = line.last_seq()
+    [which] = line.say(f"เชิญ หมู่ 2 ท่าไร่ 4 #{code}", user=COORDINATOR)
+    assert [a["label"] for a in items(which)] == ["ม.2 ท่าไร่ ออมทรัพย์", "ม.2 ท่าไร่ กองทุน", "ทั้ง 2 กลุ่ม"]
+    done = tap_labelled(line, which, "ทั้ง 2 กลุ่ม", user=COORDINATOR)
+    assert "เชิญ 2 กลุ่ม" in done[0]["text"]
+    assert quotas(db, code) == {savings_group_name(2, THA_RAI): 4, fund_name(2, THA_RAI): 4}
+    assert [r.body["to"] for r in pushes(fake_line, mark)] == [chat_id(102)]
