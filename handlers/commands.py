@@ -52,6 +52,10 @@ Decisions on ambiguous phrasings
   ต. ตำบล กลุ่ม กองทุน หมู่ บ้าน ผู้นำ กรรมการ ...), so `เชิญ ทุกท่านร่วมงาน` is None.
   The quota is the final number (optionally `คน`, `คน/กลุ่ม`, `ต่อกลุ่ม`, or `กลุ่มละ 10`); a final
   number right after `หมู่`/`ม.` is part of the name (`เชิญ กองทุนหมู่ 3` has no quota).
+  The target is kept as typed: models.network.match_groups reads it (kind, village, sub-district),
+  for `เชิญ` and `ผูกกลุ่ม` alike; `เชิญ ม.3 บางจาก`, `เชิญ กทบ. ...`, `เชิญ ออมทรัพย์ ...` start an invitation.
+- `ยกเลิกผูกกลุ่ม`, `เลิกผูกกลุ่ม`, `ยกเลิกการผูกห้อง`, `/unlink` [name] are Unlink (read before `ยกเลิก…`
+  as Cancel); `ยกเลิกผูกกลุ่มยังไง` is a question, None.
 - `นัด` / `นัดประชุม` alone start the guided flow. `นัด <something>` needs something date-like
   (a digit, วัน, พรุ่งนี้, ส.ค. ...): `นัดที่วัดนะ` is talk; `นัดประชุม <title>` needs no date.
   `นัดหมาย` alone lists the meetings; `นัดหมาย <date and place>` creates one.
@@ -108,6 +112,7 @@ __all__ = [
     "Invite",
     "Language",
     "Link",
+    "Unlink",
     "ListMeetings",
     "Minutes",
     "Move",
@@ -136,6 +141,11 @@ class Help:
 @dataclass(frozen=True)
 class Link:
     name: str  # "" -> the handler offers the groups as quick replies
+
+
+@dataclass(frozen=True)
+class Unlink:
+    name: str = ""  # "" -> every group linked to this chat
 
 
 @dataclass(frozen=True)
@@ -248,7 +258,7 @@ class Invalid:
 
 
 Command = (
-    Help | Link | ClaimCoordinator | CreateMeeting | ListMeetings | Invite | Answer | Summary
+    Help | Link | Unlink | ClaimCoordinator | CreateMeeting | ListMeetings | Invite | Answer | Summary
     | Cancel | Move | Language | Appoint | Remind | Announce | Note | Minutes | CheckInSelf
     | CheckInOther | ForgetMe | Invalid
 )
@@ -257,6 +267,7 @@ Command = (
 COMMAND_WORDS: dict[str, str] = {
     "วิธีใช้": "/help",
     "ผูกกลุ่ม": "/link",
+    "ยกเลิกผูกกลุ่ม": "/unlink",
     "ผู้ประสานงาน": "/coordinator",
     "นัด": "/meet",
     "นัดหมาย": "/meetings",
@@ -776,7 +787,8 @@ def _remind(m: _Msg) -> Command | None:
 
 _INVITE = re.compile(
     r"(?:(?P<en>/invite)(?=[\s#]|$)"
-    r"|เชิญ(?=[\s#]|ต\.|ตำบล|กลุ่ม|กองทุน|หมู่|ทุกกลุ่ม|ทุกกองทุน|ทุกหมู่|ผู้นำ|กรรมการ|คุณอำนวย))",
+    r"|เชิญ(?=[\s#]|ต\.|ตำบล|กลุ่ม|กองทุน|กทบ|ออมทรัพย์|สัจจะ|หมู่|ม\.|ทุกกลุ่ม|ทุกกองทุน|ทุกหมู่|ทั้งตำบล|ผู้นำ|กรรมการ"
+    r"|คุณอำนวย))",
     _FLAGS,
 )
 _QUOTA_TAIL = re.compile(
@@ -792,7 +804,7 @@ _BAD_QUOTA = re.compile(
     _FLAGS,
 )
 _GROUPISH = re.compile(
-    r"(?:ต\.|ตำบล|กลุ่ม|กองทุน|หมู่|บ้าน|ทุกกลุ่ม|ทุกกองทุน|ทุกหมู่|ผู้นำ|กรรมการ|คณะ|คุณอำนวย|สมาชิก|ชุมชน"
+    r"(?:ต\.|ตำบล|กลุ่ม|กองทุน|กทบ|หมู่|ม\.|บ้าน|ทั้งตำบล|ทุกกลุ่ม|ทุกกองทุน|ทุกหมู่|ผู้นำ|กรรมการ|คณะ|คุณอำนวย|สมาชิก|ชุมชน"
     r"|ออมทรัพย์|สัจจะ|วิสาหกิจ|สหกรณ์)"
 )
 
@@ -847,6 +859,23 @@ def _link(m: _Msg) -> Command | None:
     if not k.group("en") and (_is_question(m, name) or name.startswith(_CHATTER_START)):
         return None  # `ผูกกลุ่มแล้ว`, `ผูกกลุ่มยังไง`
     return Link(name)
+
+
+_UNLINK = re.compile(
+    r"(?:(?P<en>/unlink)(?=\s|$)|(?:ยกเลิก|เลิก|ถอน)\s*(?:การ\s*)?(?:ผูก|เชื่อม)\s*(?:กลุ่ม|ห้อง)(?:\s*นี้)?(?:\s*(?:กับ|ออกจาก))?)",
+    _FLAGS,
+)
+
+
+def _unlink(m: _Msg) -> Command | None:
+    """`ยกเลิกผูกกลุ่ม`, `เลิกผูกกลุ่ม`, `ยกเลิกการผูกห้อง`, `/unlink` [name]: undo a link."""
+    k = _UNLINK.match(m.clean)
+    if not k:
+        return None
+    name = m.clean[k.end():].strip(" :")
+    if not k.group("en") and (_is_question(m, name) or name.startswith(_CHATTER_START)):
+        return None  # `ยกเลิกผูกกลุ่มยังไง`, `เลิกผูกกลุ่มแล้ว`
+    return Unlink(name)
 
 
 _DUTY_WORDS = r"(?:ผู้|คน)?(?:บันทึก|นำกระบวนการ|ประสานงาน)"
@@ -1095,7 +1124,7 @@ def _answer_rest(response: str, rest: str, meeting: int | None) -> Command | Non
 
 _SLASH_WORD = re.compile(r"/[a-z]", _FLAGS)
 _PARSERS = (
-    _simple, _minutes, _note, _announce, _create, _cancel, _move, _remind, _invite, _link,
+    _simple, _minutes, _note, _announce, _create, _unlink, _cancel, _move, _remind, _invite, _link,
     _appoint, _claim, _check_in, _summary, _answer,
 )  # fmt: skip
 _MENTION = re.compile(r"\s*@\S+\s+")

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from datetime import datetime, time, timedelta
 
-from handlers import cards, postbacks, replies
-from handlers.commands import Summary
+from sqlalchemy import select
+
+from handlers import cards, group_choices, postbacks, replies
+from handlers.commands import MAX_HEADCOUNT, Summary
 from handlers.postbacks import Action
 from handlers.texts import t
 from handlers.turn import Turn
@@ -24,7 +26,7 @@ from models.meetings import (
     open_meetings_in_chat,
     upcoming_meetings,
 )
-from models.network import Chat, FinancialGroup, GroupKind, SubDistrict, find_groups, find_sub_district, groups_in_chat
+from models.network import Chat, FinancialGroup, GroupKind, GroupMatch, groups_in_chat, match_groups
 from models.quota import chat_cost
 from models.tally import MeetingTally, tally
 from thai.digits import ascii_digits
@@ -242,64 +244,150 @@ def meeting_choices(turn: Turn, meetings: list[Meeting], make_data) -> list[dict
 
 
 def handle_invite(turn: Turn, command) -> None:
-    """`เชิญ <กลุ่ม|ตำบล> <จำนวน> [#12]`: invite a group, or every group of a sub-district."""
+    """`เชิญ <กลุ่ม|ตำบล> <จำนวน> [#12]`: invite a group, or every group (of a kind) of a sub-district.
+
+    A group's full name invites that group alone. Several groups are invited only after the
+    coordinator has seen how many, which chats get the card and the quota, and tapped to confirm;
+    a name that fits several groups asks which one, and the tap completes the invitation."""
     if not _require_coordinator(turn):
         return
-    meeting = resolve_meeting(turn, command.meeting)
+    meeting = _open_meeting_to_invite(turn, command.meeting)
     if meeting is None:
-        if command.meeting is None and not turn.answers:
-            turn.say(replies.text(t(turn.lang, "invite_which_meeting")))
         return
+    found = match_groups(turn.session, command.target)
+    if not found.groups:
+        turn.say(replies.text(t(turn.lang, "invite_no_target", target=command.target)))
+    elif len(found.groups) == 1:
+        _invite_groups(turn, meeting, found.groups, command.quota)
+    elif found.sub_district is None:
+        _ask_which_group(turn, meeting, found.groups, command.quota, command.target)
+    else:
+        _ask_to_confirm(turn, meeting, found, command.quota)
+
+
+def _open_meeting_to_invite(turn: Turn, code: int | None) -> Meeting | None:
+    meeting = resolve_meeting(turn, code)
+    if meeting is None:
+        if code is None and not turn.answers:
+            turn.say(replies.text(t(turn.lang, "invite_which_meeting")))
+        return None
     if not meeting.is_open:
         turn.say(replies.text(t(turn.lang, "meeting_closed", code=meeting.id, status=MeetingStatus.THAI[meeting.status])))
-        return
-    groups = _invite_targets(turn, command.target)
-    if groups is None:
-        return
-    _invite_groups(turn, meeting, groups, command.quota)
-
-
-def _invite_targets(turn: Turn, target: str) -> list[FinancialGroup] | None:
-    """A sub-district (optionally narrowed by kind: กองทุน / ออมทรัพย์), else a group by name."""
-    kind = None
-    words = target
-    for needle, group_kind in (("กองทุน", GroupKind.VILLAGE_FUND), ("ออมทรัพย์", GroupKind.SAVINGS_GROUP),
-                               ("fund", GroupKind.VILLAGE_FUND), ("saving", GroupKind.SAVINGS_GROUP)):
-        if needle in target.lower():
-            kind = group_kind
-            words = re.sub(needle + r"\S*", " ", target, flags=re.IGNORECASE)
-    sub = _sub_district_in(turn, words)
-    if sub is not None:
-        from sqlalchemy import select
-
-        query = select(FinancialGroup).where(FinancialGroup.sub_district_id == sub.id).order_by(FinancialGroup.id)
-        groups = [g for g in turn.session.scalars(query) if kind is None or g.kind == kind]
-        if groups:
-            return groups
-    found = find_groups(turn.session, target)
-    if len(found) == 1:
-        return found
-    if found:
-        turn.say(replies.text(t(turn.lang, "invite_pick", target=target), [
-            replies.message_item(g.name, f"เชิญ {g.name}") for g in found[:12]]))
         return None
-    turn.say(replies.text(t(turn.lang, "invite_no_target", target=target)))
+    return meeting
+
+
+def _ask_which_group(turn: Turn, meeting: Meeting, groups: list[FinancialGroup], quota: int | None,
+                     target: str) -> None:
+    """A tap per group, each carrying the meeting and the quota, so one tap completes the command."""
+    def said(group: FinancialGroup) -> str:
+        return " ".join(p for p in ("เชิญ", group.name, str(quota) if quota else "", meeting.code) if p)
+
+    items = group_choices.group_items(groups, turn.lang, lambda g: postbacks.encode(Action.INVITE, m=meeting.id, g=g.id,
+                                                                                     q=quota), said)
+    chats = {g.chat_id for g in groups}
+    if len({g.village_id for g in groups}) == 1 and groups[0].village_id is not None and len(chats) == 1:
+        # One village's groups sharing one chat (Tha Rai): one tap may invite them all, one card.
+        items.append(replies.postback_item(
+            t(turn.lang, "link_all_in_village", n=len(groups)),
+            postbacks.encode(Action.INVITE, m=meeting.id, v=groups[0].village_id, q=quota),
+            display=" ".join(p for p in ("เชิญ", " + ".join(g.name for g in groups), str(quota) if quota else "",
+                                         meeting.code) if p)))
+    text = t(turn.lang, "invite_pick", target=target)
+    if len(groups) > len(items):
+        text += t(turn.lang, "invite_pick_more", shown=len(items), total=len(groups))
+    turn.say(replies.text(text, items))
+
+
+def handle_invite_tap(turn: Turn, fields: dict) -> None:
+    """A tap on one group under "which group?": the invitation it was asked for, quota and all."""
+    if not _require_coordinator(turn):
+        return
+    meeting = _open_meeting_to_invite(turn, postbacks.int_field(fields, "m"))
+    if meeting is None:
+        return
+    if "v" in fields:  # every group of one village that shares one chat
+        groups = list(turn.session.scalars(select(FinancialGroup).where(
+            FinancialGroup.village_id == (postbacks.int_field(fields, "v") or 0)).order_by(FinancialGroup.id)))
+    else:
+        groups = [g for g in [turn.session.get(FinancialGroup, postbacks.int_field(fields, "g") or 0)] if g]
+    quota = postbacks.int_field(fields, "q")
+    if not groups or len({g.chat_id for g in groups}) > 1 or (quota is not None and not 1 <= quota <= MAX_HEADCOUNT):
+        turn.say(replies.text(t(turn.lang, "invite_expired")))
+        return
+    _invite_groups(turn, meeting, groups, quota)
+
+
+FLOW_INVITE = "invite"
+MAX_CHAT_LINES = 12
+
+
+def _ask_to_confirm(turn: Turn, meeting: Meeting, found: GroupMatch, quota: int | None) -> None:
+    """Say what a sub-district invitation is about to do, and ask once before any card is sent."""
+    groups = found.groups
+    chats: dict[str, list[FinancialGroup]] = {}
+    for group in groups:
+        chat = group.chat
+        if chat is not None and chat.left_at is None:
+            chats.setdefault(chat.id, []).append(group)
+    lines = []
+    for chat_id, in_chat in list(chats.items())[:MAX_CHAT_LINES]:
+        title = in_chat[0].chat.title
+        labels = ", ".join(group_choices.group_label(g, turn.lang, with_sub_district=False) for g in in_chat)
+        lines.append(f"• {title} ({labels})" if title else f"• {labels}")
+    if len(chats) > MAX_CHAT_LINES:
+        lines.append(t(turn.lang, "invite_confirm_more", n=len(chats) - MAX_CHAT_LINES))
+    sub = found.sub_district.name_en or found.sub_district.name if turn.lang == "en" else found.sub_district.name
+    kind = (GroupKind.ENGLISH if turn.lang == "en" else GroupKind.THAI).get(found.kind or "")
+    what = (t(turn.lang, "invite_confirm_kind_of", kind=kind, sub=sub) if kind
+            else t(turn.lang, "invite_confirm_of", sub=sub))
+    unlinked = sum(1 for g in groups if g.chat_id is None)
+    text = t(turn.lang, "invite_confirm", count=len(groups), what=what, code=meeting.code, title=meeting.title,
+             quota=t(turn.lang, "invite_confirm_quota", quota=quota) if quota is not None
+             else t(turn.lang, "invite_confirm_no_quota"),
+             chats=len(chats), chat_list="\n".join(lines) or t(turn.lang, "invite_no_chats"),
+             unlinked=t(turn.lang, "invite_confirm_unlinked", n=unlinked) if unlinked else "")
+    conversations.set_step(turn.session, turn.event.chat_id, turn.event.user_id, FLOW_INVITE,
+                           {"meeting": meeting.id, "groups": [g.id for g in groups], "quota": quota}, now=turn.now)
+    turn.say(replies.text(text, [
+        replies.postback_item(t(turn.lang, "invite_yes", count=len(groups)),
+                              postbacks.encode(Action.CONFIRM, f=FLOW_INVITE, m=meeting.id)),
+        replies.postback_item(t(turn.lang, "invite_no"), postbacks.encode(Action.CANCEL_STEP, f=FLOW_INVITE))]))
+
+
+def invite_step_tap(turn: Turn):
+    """A confirm or cancel tap under a sub-district invitation's question."""
+    fields = turn.postback
+    if fields.get("f") == FLOW_INVITE and fields.get("a") in (Action.CONFIRM, Action.CANCEL_STEP):
+        return fields
     return None
 
 
-def _sub_district_in(turn: Turn, text: str) -> SubDistrict | None:
-    cleaned = re.sub(r"\s+", " ", text.replace("ตำบล", " ").replace("ต.", " ")).strip()
-    if not cleaned:
-        return None
-    sub = find_sub_district(turn.session, cleaned)
-    if sub is not None:
-        return sub
-    from sqlalchemy import select
-
-    for candidate in turn.session.scalars(select(SubDistrict)):
-        if candidate.name in cleaned or (candidate.name_en and candidate.name_en.lower() in cleaned.lower()):
-            return candidate
-    return None
+def handle_invite_step(turn: Turn, fields: dict) -> None:
+    """Confirm: invite exactly the groups that were shown. Cancel: nothing is sent or changed."""
+    step = conversations.current_step(turn.session, turn.event.chat_id, turn.event.user_id or "", now=turn.now)
+    pending = step is not None and step.flow == FLOW_INVITE
+    if fields.get("a") == Action.CANCEL_STEP and pending:
+        conversations.clear_step(turn.session, turn.event.chat_id, turn.event.user_id)
+        turn.say(replies.text(t(turn.lang, "invite_dropped")))
+        return
+    if fields.get("a") == Action.CANCEL_STEP:  # someone else's question, or one already answered
+        turn.say(replies.text(t(turn.lang, "invite_expired")))
+        return
+    if not _require_coordinator(turn):
+        return
+    if not pending or step.data.get("meeting") != postbacks.int_field(fields, "m"):
+        turn.say(replies.text(t(turn.lang, "invite_expired")))
+        return
+    conversations.clear_step(turn.session, turn.event.chat_id, turn.event.user_id)
+    meeting = _open_meeting_to_invite(turn, step.data["meeting"])
+    if meeting is None:
+        return
+    groups = [g for g in (turn.session.get(FinancialGroup, i) for i in step.data.get("groups", [])) if g is not None]
+    if not groups:
+        turn.say(replies.text(t(turn.lang, "invite_expired")))
+        return
+    _invite_groups(turn, meeting, groups, step.data.get("quota"))
 
 
 def _invite_groups(turn: Turn, meeting: Meeting, groups: list[FinancialGroup], quota: int | None) -> None:

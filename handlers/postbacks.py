@@ -14,11 +14,11 @@ from models.line_limits import MAX_POSTBACK_DATA
 
 class Action:
     ANSWER = "ans"         # m=meeting r=going|not_going|maybe [n=headcount] [g=group]
-    LINK = "link"          # g=group: link this chat to a financial group
+    LINK = "link"          # s=sub-district (0: groups of none) | v=village [all=1] | g=group: link this chat
     SUMMARY = "sum"        # m=meeting
-    INVITE = "inv"         # m=meeting g=group [q=quota]
+    INVITE = "inv"         # m=meeting g=group|v=village [q=quota]: the pick under "which group?"
     PICK_DATE = "date"     # the date-time picker of the guided meeting flow (params carry the value)
-    CONFIRM = "ok"         # f=flow: confirm a pending step (e.g. an announcement's cost)
+    CONFIRM = "ok"         # f=flow [m=meeting]: confirm a pending step (an announcement's cost, an invitation)
     CANCEL_STEP = "no"     # f=flow: abandon a pending step
     AUDIENCE = "aud"       # k=kind [m=meeting] [s=sub-district]: an announcement's audience
     CHECK_IN = "here"      # m=meeting

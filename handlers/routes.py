@@ -32,6 +32,8 @@ router.route(meetings.is_coordinator_location, "venue_location")(meetings.handle
 
 router.route(tapped(Action.ANSWER), "answer_tap")(answers.handle_answer_tap)
 router.route(tapped(Action.LINK), "link_tap")(chats.handle_link_tap)
+router.route(tapped(Action.INVITE), "invite_tap")(meetings.handle_invite_tap)
+router.route(meetings.invite_step_tap, "invite_step")(meetings.handle_invite_step)
 router.route(tapped(Action.SUMMARY), "summary_tap")(meetings.handle_summary_tap)
 router.route(tapped(Action.PICK_DATE), "picked_when")(meetings.handle_picked_when)
 router.route(tapped(Action.AUDIENCE), "announce_audience")(announce.handle_audience)
@@ -44,6 +46,7 @@ router.route(tapped(Action.CANCEL_STEP), "announce_cancel")(announce.handle_canc
 router.route(said(commands.Answer), "answer")(answers.handle_answer_text)
 router.route(said(commands.Help), "help")(chats.handle_help)
 router.route(said(commands.Link), "link")(chats.handle_link_text)
+router.route(said(commands.Unlink), "unlink")(chats.handle_unlink)
 router.route(said(commands.ClaimCoordinator), "claim_coordinator")(chats.handle_claim_coordinator)
 router.route(said(commands.Language), "language")(chats.handle_language)
 router.route(said(commands.Appoint), "appoint")(chats.handle_appoint)

@@ -15,10 +15,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "join": (
         "สวัสดีครับ ผมคือ meetbot ผู้ช่วยนัดประชุมของกลุ่มการเงินชุมชน\n"
         "ตอบนัดได้ด้วยการแตะปุ่ม ไป / ไม่ไป / ไม่แน่ใจ บนการ์ดนัด หรือพิมพ์ \"ไป 4\"\n"
-        "ห้องนี้เป็นของกลุ่มไหนครับ? แตะชื่อกลุ่มด้านล่าง หรือพิมพ์ ผูกกลุ่ม <ชื่อกลุ่ม>",
+        "ห้องนี้เป็นของกลุ่มไหนครับ? แตะเลือกตำบลด้านล่าง หรือพิมพ์ ผูกกลุ่ม <ชื่อกลุ่ม>",
         "Hello, I am meetbot, the meeting assistant of the community-finance groups.\n"
         "Answer an invitation by tapping Going / Not going / Maybe on its card, or type \"yes 4\".\n"
-        "Which group is this chat? Tap its name below, or type /link <group name>.",
+        "Which group is this chat? Tap its sub-district below, or type /link <group name>.",
     ),
     "help_everyone": (
         "วิธีใช้ meetbot\n"
@@ -250,6 +250,65 @@ TEXTS: dict[str, tuple[str, str]] = {
     "off": ("ปิด", "off"),
     "agenda_set": ("ตั้งวาระของนัด {code} แล้วครับ", "The agenda of {code} is set."),
     "venue_set": ("📍 ตั้งแผนที่ของนัด {code} แล้วครับ: {place}", "📍 Map location of {code} set: {place}"),
+    # -- inviting and linking (issue 9) ------------------------------------------------------------
+    "invite_confirm": (
+        "จะเชิญ {count} กลุ่ม{what} เข้านัด {code} {title}\n{quota}\nการ์ดนัดจะส่งไป {chats} ห้อง:\n{chat_list}{unlinked}"
+        "\nยืนยันไหมครับ?",
+        "About to invite {count} groups{what} to {code} {title}\n{quota}\nThe card goes to {chats} chats:\n{chat_list}"
+        "{unlinked}\nGo ahead?",
+    ),
+    "invite_confirm_of": (" ของ ต.{sub}", " of {sub}"),
+    "invite_confirm_kind_of": (" ({kind}) ของ ต.{sub}", " ({kind}) of {sub}"),
+    "invite_confirm_quota": ("โควตา {quota} คน/กลุ่ม", "Quota: {quota} per group"),
+    "invite_confirm_no_quota": ("ไม่ระบุโควตา (กลุ่มที่ตั้งโควตาไว้แล้วคงเดิม)", "No quota given (quotas already set stay)"),
+    "invite_confirm_unlinked": ("\n{n} กลุ่มยังไม่ได้ผูกห้องไลน์ (ได้รับเชิญ แต่ไม่มีห้องให้ส่งการ์ด)",
+                                "\n{n} groups have no linked chat (invited, but no card is sent)"),
+    "invite_confirm_more": ("• …และอีก {n} ห้อง", "• … and {n} more"),
+    "invite_no_chats": ("• (ไม่มี)", "• (none)"),
+    "invite_yes": ("ยืนยันเชิญ {count} กลุ่ม", "Invite {count} groups"),
+    "invite_no": ("ยกเลิก", "Cancel"),
+    "invite_dropped": ("ยกเลิกการเชิญแล้วครับ ยังไม่ได้ส่งอะไรออกไป", "Invitation cancelled; nothing was sent."),
+    "invite_expired": ("คำขอเชิญนี้ทำไปแล้วหรือหมดเวลาแล้วครับ ถ้าจะเชิญ พิมพ์ เชิญ ... ใหม่",
+                       "That invitation was already handled or has expired; type /invite again."),
+    "invite_pick_more": ("\n(แสดง {shown} จาก {total} กลุ่ม พิมพ์ให้ชัดขึ้นได้ เช่น เชิญ กองทุน ม.3 บางจาก 10)",
+                         "\n(showing {shown} of {total}; be more precise, e.g. /invite Bang Chak fund 3 10)"),
+    "label_village": ("ม.{n}", "M{n}"),
+    "label_fund": ("กองทุน", "fund"),
+    "label_fund_short": ("กทบ.", "fund"),
+    "label_savings": ("ออมทรัพย์", "savings"),
+    "label_savings_short": ("ออม", "sav."),
+    "link_pick_sub_district": ("ห้องนี้เป็นของกลุ่มไหนครับ? แตะเลือกตำบลก่อน", "Which group is this chat? First tap its sub-district."),
+    "link_pick_village": ("ต.{sub}: ห้องนี้เป็นของหมู่ไหน หรือกลุ่มไหนครับ? แตะเลือก",
+                          "{sub}: which village or group is this chat? Tap one."),
+    "link_pick_in_village": ("หมู่ {n} ต.{sub} มีหลายกลุ่ม ห้องนี้เป็นของกลุ่มไหนครับ?",
+                             "Village {n}, {sub} has several groups: which is this chat?"),
+    "link_pick_other": ("ห้องนี้เป็นของกลุ่มไหนครับ? แตะเลือก", "Which group is this chat? Tap one."),
+    "link_other_groups": ("กลุ่มอื่นๆ", "Other groups"),
+    "link_more": ("ถัดไป ›", "More ›"),
+    "link_all_in_village": ("ทั้ง {n} กลุ่ม", "All {n} groups"),
+    "link_linked_mark": ("{label} (ผูกแล้ว)", "{label} (linked)"),
+    "link_undo_hint": ("\nถ้าผิด พิมพ์ ยกเลิกผูกกลุ่ม หรือ ผูกกลุ่ม <ชื่อที่ถูก>",
+                       "\nIf that is wrong, type /unlink or /link <the right name>"),
+    "link_replaced": ("\n(ยกเลิกการผูกเดิมกับ {groups} แล้ว)", "\n(No longer linked to {groups}.)"),
+    "link_elsewhere": (
+        "ขออภัยครับ {groups} ผูกกับห้องไลน์อื่นอยู่แล้ว ถ้าจะย้ายมาห้องนี้ ขอให้ผู้ประสานงาน ผู้นำกลุ่ม หรือผู้ที่ผูกไว้ทำให้",
+        "Sorry, {groups} is linked to another chat. A coordinator, its leader or whoever linked it can move it here.",
+    ),
+    "link_already": ("ห้องนี้ผูกกับ {group} อยู่แล้วครับ", "This chat is already linked to {group}."),
+    "link_taken": (
+        "ขออภัยครับ ห้องนี้ผูกกับ {groups} อยู่แล้ว ถ้าผิด ขอให้ผู้ประสานงานหรือผู้ที่ผูกไว้เปลี่ยนให้ "
+        "(พิมพ์ ผูกกลุ่ม <ชื่อ> หรือ ยกเลิกผูกกลุ่ม)",
+        "Sorry, this chat is already linked to {groups}. If that is wrong, a coordinator or whoever linked it "
+        "can change it (/link <name> or /unlink).",
+    ),
+    "unlink_done": ("ยกเลิกการผูกห้องนี้กับ {groups} แล้วครับ ผูกใหม่ได้: แตะเลือกตำบลด้านล่าง หรือพิมพ์ ผูกกลุ่ม <ชื่อ>",
+                    "This chat is no longer linked to {groups}. To link it again, tap a sub-district below "
+                    "or type /link <name>."),
+    "unlink_none": ("ห้องนี้ยังไม่ได้ผูกกับกลุ่มไหนครับ", "This chat is not linked to any group."),
+    "unlink_not_allowed": ("ขออภัยครับ ยกเลิกหรือเปลี่ยนการผูกห้องได้เฉพาะผู้ประสานงาน หรือผู้ที่ผูกห้องนี้ไว้",
+                           "Sorry, only a coordinator or whoever linked this chat can unlink or change it."),
+    "unlink_no_match": ("ห้องนี้ไม่ได้ผูกกับ \"{name}\" ครับ (ผูกกับ {groups})",
+                        "This chat is not linked to \"{name}\" (it is linked to {groups})."),
 }
 
 

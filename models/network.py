@@ -9,10 +9,11 @@ fund's leaders.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, select
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, selectinload
 
 from models.base import Base, BigId, insert_for, utcnow
 
@@ -86,6 +87,9 @@ class FinancialGroup(Base):
     village_id: Mapped[int | None] = mapped_column(ForeignKey("villages.id"))
     chat_id: Mapped[str | None] = mapped_column(ForeignKey("chats.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Who linked the chat (a person's id) and when: they, or a coordinator, may undo a wrong tap.
+    linked_by_id: Mapped[int | None] = mapped_column(BigId)
+    linked_at: Mapped[datetime | None]
 
     sub_district: Mapped[SubDistrict | None] = relationship()
     village: Mapped[Village | None] = relationship()
@@ -102,6 +106,17 @@ class FinancialGroup(Base):
         if self.village is not None and self.kind != GroupKind.OTHER:
             return f"หมู่ {self.village.number} {GroupKind.SHORT_THAI[self.kind]}"
         return self.name
+
+    @property
+    def full_name(self) -> str:
+        """The name with its village and sub-district when the name leaves them out (for confirmations)."""
+        flat = normalise_name(self.name)
+        missing = []
+        if self.village is not None and not _contains(flat, f"หมู่{self.village.number}"):
+            missing.append(f"หมู่ {self.village.number}")
+        if self.sub_district is not None and normalise_name(self.sub_district.name) not in flat:
+            missing.append(self.sub_district.label)
+        return f"{self.name} ({' '.join(missing)})" if missing else self.name
 
 
 # -- finding things by what people type -----------------------------------------------------------
@@ -174,5 +189,109 @@ def record_chat(session: Session, chat_id: str, kind: str, *, now: datetime) -> 
                     .on_conflict_do_nothing(index_elements=["id"]))
 
 
-def link_chat(session: Session, group: FinancialGroup, chat_id: str) -> None:
+def link_chat(session: Session, group: FinancialGroup, chat_id: str | None, *, by_id: int | None = None,
+              now: datetime | None = None) -> None:
+    """Link a group to a chat (None: unlink), remembering who did it so they may undo it."""
     group.chat_id = chat_id
+    group.linked_by_id = by_id if chat_id else None
+    group.linked_at = (now or utcnow()) if chat_id else None
+
+
+# -- one reading of a typed group name, shared by inviting and linking ----------------------------
+#
+# People name a group in many ways: `กองทุนหมู่บ้าน หมู่ 3 ต.บางจาก`, `กองทุน ม.2 บางจาก`, `กทบ. ม.๒
+# บางจาก`, `หมู่ 5 บางจาก`, `ออมทรัพย์ท่าไร่`, `กลุ่มสัจจะ หมู่ 4 ตำบลท่าไร่`, `Bang Chak village fund 3`.
+# The text is read as its parts (the kind of group, the village number, the sub-district, and any
+# other words), and groups are matched on those parts, so a full name never also reads as "the
+# whole sub-district" just because every name there ends in `ต.…`.
+
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+_NOT_LETTER = r"(?<![a-z\u0e01-\u0e4e])"
+_KINDS = (
+    (GroupKind.VILLAGE_FUND, re.compile(
+        r"กองทุน\s*หมู่\s*บ้าน(?:\s*และ\s*ชุมชน\s*เมือง)?(?:\s*ฯ)?|กองทุน\s*ฯ|กองทุน|กทบ\s*\.?"
+        r"|(?<![a-z])(?:village\s*)?funds?(?![a-z])")),
+    (GroupKind.SAVINGS_GROUP, re.compile(
+        r"กลุ่ม\s*(?:สัจจะ\s*)?(?:ออม|สะสม)\s*ทรัพย์(?:\s*เพื่อ\s*การ\s*ผลิต)?|กลุ่ม\s*สัจจะ(?:\s*(?:ออม|สะสม)\s*ทรัพย์)?"
+        r"|สัจจะ\s*(?:ออม|สะสม)\s*ทรัพย์|ออม\s*ทรัพย์|สัจจะ|(?<![a-z])savings?(?:\s*groups?)?(?![a-z])")),
+)
+_VILLAGE = re.compile(
+    r"(?:หมู่\s*บ้าน\s*(?:ที่)?|หมู่\s*(?:ที่)?|ม\s*\.|" + _NOT_LETTER + r"ม(?=\s*[0-9])|(?<![a-z])(?:moo|mu|m|village|vill)\.?)"
+    r"\s*(?P<n>[0-9]{1,3})(?![0-9])")
+_TAMBON = re.compile(r"ตำบล|ต\s*\.|(?<![a-z])(?:tambon|sub-?district|t\.)")
+_FILLER = re.compile(
+    r"ทุก\s*(?:กลุ่ม|หมู่\s*บ้าน|หมู่|แห่ง)?|ทั้ง\s*(?:ตำบล|หมด)?|"
+    r"(?<![a-z])(?:all|every|the|of|in|groups?)(?![a-z])|(?:^|(?<=\s))(?:กลุ่ม|ของ|ใน|ที่)(?=\s|$)")
+
+
+@dataclass(frozen=True)
+class GroupName:
+    """The parts of a typed group name."""
+
+    kind: str | None
+    village: int | None
+    sub_district: SubDistrict | None
+    rest: str  # the other words, normalised ("ผู้นำชุมชน"); "" when there are none
+
+
+def read_group_name(session: Session, text: str) -> GroupName:
+    s = " " + text.translate(_THAI_DIGITS).lower() + " "
+    kinds = set()
+    for kind, pattern in _KINDS:
+        s, n = pattern.subn(" ", s)
+        if n:
+            kinds.add(kind)
+    village = None
+    found = _VILLAGE.search(s)
+    if found:
+        village = int(found.group("n"))
+        s = s[: found.start()] + " " + s[found.end():]
+    s = _FILLER.sub(" ", _TAMBON.sub(" ", s))
+    flat = normalise_name(s)
+    sub = None
+    best = ""
+    for candidate in session.scalars(select(SubDistrict).order_by(SubDistrict.id)):
+        for name in (normalise_name(candidate.name), normalise_name(candidate.name_en or "")):
+            if name and len(name) > len(best) and (name in flat or name in flat.translate(_DIGIT_WORDS)):
+                sub, best = candidate, name
+    if sub is not None:
+        flat = flat.replace(best, "", 1) if best in flat else flat.translate(_DIGIT_WORDS).replace(best, "", 1)
+    rest = flat.removeprefix("กลุ่ม")
+    if village is None and rest.isascii() and rest.isdigit() and len(rest) <= 3:
+        village, rest = int(rest), ""  # `village fund 3 Bang Chak`: a lone number is the village's
+    return GroupName(next(iter(kinds)) if len(kinds) == 1 else None, village, sub, rest)
+
+
+@dataclass(frozen=True)
+class GroupMatch:
+    """Groups a typed name means. `sub_district` is set when the text names a whole sub-district
+    (optionally one kind of group in it: `กองทุน ต.มะม่วงสองต้น`) and nothing narrower."""
+
+    groups: list[FinancialGroup]
+    sub_district: SubDistrict | None = None
+    kind: str | None = None
+
+
+def match_groups(session: Session, text: str) -> GroupMatch:
+    """What `text` names: one group by its full name; every group (of a kind) of a sub-district;
+    or the groups whose kind, village, sub-district and other words all agree with it."""
+    wanted = normalise_name(text.translate(_THAI_DIGITS))
+    if not wanted:
+        return GroupMatch([])
+    groups = session.scalars(select(FinancialGroup).options(selectinload(FinancialGroup.village))
+                             .order_by(FinancialGroup.id)).all()
+    exact = [g for g in groups if normalise_name(g.name) == wanted]
+    if exact:
+        return GroupMatch(exact)
+    name = read_group_name(session, text)
+    if name.sub_district is not None and name.village is None and not name.rest:
+        return GroupMatch([g for g in groups if g.sub_district_id == name.sub_district.id
+                           and name.kind in (None, g.kind)], name.sub_district, name.kind)
+    if name.kind is None and name.village is None and name.sub_district is None:
+        return GroupMatch([g for g in groups if _contains(normalise_name(g.name), name.rest)] if name.rest else [])
+    return GroupMatch([
+        g for g in groups
+        if name.kind in (None, g.kind)
+        and (name.village is None or (g.village is not None and g.village.number == name.village))
+        and (name.sub_district is None or g.sub_district_id == name.sub_district.id)
+        and (not name.rest or _contains(normalise_name(g.name), name.rest))])

@@ -33,6 +33,7 @@ from handlers.commands import (
     Note,
     Remind,
     Summary,
+    Unlink,
     normalise,
     parse_command,
 )
@@ -65,6 +66,21 @@ COMMANDS = [
     ("/link", Link("")),
     ("/link Tha Rai savings", Link("Tha Rai savings")),
     ("ผูกกลุ่ม: กองทุนบางจาก ครับ", Link("กองทุนบางจาก")),
+    # the usual ways of naming a group (issue 9); models.network.match_groups reads the name
+    ("ผูกกลุ่ม กองทุน ม.2 บางจาก", Link("กองทุน ม.2 บางจาก")),
+    ("ผูกกลุ่ม หมู่ 5 บางจาก", Link("หมู่ 5 บางจาก")),
+    ("ผูกกลุ่ม ม.๒ บางจาก", Link("ม.2 บางจาก")),
+    ("ผูกกลุ่ม กทบ. หมู่ 4 ตำบลบางจาก ครับ", Link("กทบ. หมู่ 4 ตำบลบางจาก")),
+    ("ผูกกลุ่ม กลุ่มสัจจะ หมู่ 5 ต.ท่าไร่", Link("กลุ่มสัจจะ หมู่ 5 ต.ท่าไร่")),
+    ("ผูกห้องนี้กับ ออมทรัพย์ ม.4 ท่าไร่", Link("ออมทรัพย์ ม.4 ท่าไร่")),
+    # -- unlinking (issue 9)
+    ("ยกเลิกผูกกลุ่ม", Unlink("")),
+    ("ยกเลิกการผูกกลุ่มครับ", Unlink("")),
+    ("เลิกผูกกลุ่ม", Unlink("")),
+    ("ยกเลิกผูกห้องนี้", Unlink("")),
+    ("ยกเลิกผูกกลุ่ม กองทุน ม.1 ท่าไร่", Unlink("กองทุน ม.1 ท่าไร่")),
+    ("/unlink", Unlink("")),
+    ("/unlink Tha Rai fund 1", Unlink("Tha Rai fund 1")),
     # -- claiming the coordinator role
     ("ผู้ประสานงาน ABC123", ClaimCoordinator("ABC123")),
     ("ผู้ประสานงาน abc123 ครับ", ClaimCoordinator("abc123")),
@@ -108,6 +124,17 @@ COMMANDS = [
     ("/invite Bang Chak 10 #12", Invite("Bang Chak", 10, 12)),
     ("/invite Bang Chak 10 per group", Invite("Bang Chak", 10, None)),
     ("/invite Community leaders #12", Invite("Community leaders", None, 12)),
+    # the usual ways of naming a group (issue 9)
+    ("เชิญ กองทุนหมู่บ้าน หมู่ 3 ต.บางจาก 10", Invite("กองทุนหมู่บ้าน หมู่ 3 ต.บางจาก", 10, None)),
+    ("เชิญ ผู้นำชุมชน ต.ท่าไร่ 10", Invite("ผู้นำชุมชน ต.ท่าไร่", 10, None)),
+    ("เชิญ กทบ. ม.3 บางจาก 10 #6", Invite("กทบ. ม.3 บางจาก", 10, 6)),
+    ("เชิญ ม.3 บางจาก 10", Invite("ม.3 บางจาก", 10, None)),
+    ("เชิญ ม.3 บางจาก", Invite("ม.3 บางจาก", None, None)),  # ม.3 is the village
+    ("เชิญ หมู่ 5 บางจาก กลุ่มละ 10 คน", Invite("หมู่ 5 บางจาก", 10, None)),
+    ("เชิญ ออมทรัพย์ ท่าไร่ 4", Invite("ออมทรัพย์ ท่าไร่", 4, None)),
+    ("เชิญ สัจจะ หมู่ 2 ท่าไร่ 4 #15", Invite("สัจจะ หมู่ 2 ท่าไร่", 4, 15)),
+    ("เชิญ ทั้งตำบลท่าไร่ 4", Invite("ทั้งตำบลท่าไร่", 4, None)),
+    ("เชิญ กองทุน ม.๒ บางจาก ๑๐ คน", Invite("กองทุน ม.2 บางจาก", 10, None)),
     # -- answers: going
     ("ไป", going()),
     ("ไป 4", going(4)),
@@ -339,6 +366,8 @@ CHATTER = [
     "ประกาศแล้วหรือยัง",
     "ผูกกลุ่มแล้ว",
     "ผูกกลุ่มยังไง",
+    "ยกเลิกผูกกลุ่มยังไง",
+    "เลิกผูกกลุ่มแล้ว",
     "ผู้ประสานงาน",
     "ผู้ประสานงาน คนใหม่",
     "ตั้งผู้นำใหม่แล้วเหรอ",
@@ -507,7 +536,7 @@ _ALPHABET = (
        "ยกเลิก", "เลื่อน", "ประกาศ", "ตั้ง", "ผู้นำ", "คุณอำนวย", "เช็คชื่อ", "มาแล้ว", "หมู่", "กลุ่ม", "วัน",
        "ชม.", "/invite", "/remind", "/note", "/move", "yes", "no", "maybe", "@meetbot "]
 )
-_KINDS = (Help, Link, ClaimCoordinator, CreateMeeting, ListMeetings, Invite, Answer, Summary, Cancel, Move,
+_KINDS = (Help, Link, Unlink, ClaimCoordinator, CreateMeeting, ListMeetings, Invite, Answer, Summary, Cancel, Move,
           Language, Appoint, Remind, Announce, Note, Minutes, CheckInSelf, CheckInOther, ForgetMe, Invalid)
 
 

@@ -160,10 +160,18 @@ def test_a_leader_cannot_create_a_meeting_and_nothing_changes(line, db, net):
 # -- inviting ------------------------------------------------------------------------------------
 
 
+def confirm_invite(line, question, user=COORDINATOR, group=None):
+    """Tap the confirming button under a sub-district invitation's question."""
+    [confirm] = [a for a in postback_actions(question) if decode(a["data"]).get("a") == Action.CONFIRM]
+    return line.tap(confirm["data"], user=user, group=group)
+
+
 def test_inviting_a_sub_district_with_a_quota_sends_the_card_to_each_linked_chat(line, db, net, fake_line):
     create_meeting(line)  # in the coordinator's 1:1 chat: nobody invited yet
     mark = line.last_seq()
-    answer = line.say("เชิญ ต.บางจาก 10 #1", user=COORDINATOR)
+    question = line.say("เชิญ ต.บางจาก 10 #1", user=COORDINATOR)
+    assert count(db, Invitation) == 0 and not fake_line.deliveries("push")  # asked first (issue 9)
+    answer = confirm_invite(line, question)
     assert "เชิญ 3 กลุ่ม" in answer[0]["text"] and "โควตา 10" in answer[0]["text"]
     with db.reading() as s:
         quotas = {i.group_id: i.quota for i in s.scalars(select(Invitation))}
@@ -173,7 +181,7 @@ def test_inviting_a_sub_district_with_a_quota_sends_the_card_to_each_linked_chat
     card = pushed[0].body["messages"][0]
     assert card["type"] == "flex" and "โควตา 10" in " ".join(texts([card]))
     # Inviting again changes the quota but does not push the card twice.
-    line.say("เชิญ ต.บางจาก 12 #1", user=COORDINATOR)
+    confirm_invite(line, line.say("เชิญ ต.บางจาก 12 #1", user=COORDINATOR))
     assert len([r for r in fake_line.deliveries("push") if r.seq > mark]) == 3
     assert count(db, Invitation, Invitation.quota == 12) == 3
 
@@ -184,7 +192,7 @@ def test_inviting_a_sub_district_with_a_quota_sends_the_card_to_each_linked_chat
 @pytest.fixture
 def meeting_14(line, net):
     create_meeting(line)
-    line.say("เชิญ ต.บางจาก 10 #1", user=COORDINATOR)
+    confirm_invite(line, line.say("เชิญ ต.บางจาก 10 #1", user=COORDINATOR))
     line.say(f"เชิญ {SAVINGS_TR} 4 #1", user=COORDINATOR)
     line.say(f"เชิญ {FUND_TR} 4 #1", user=COORDINATOR)
     return 1
