@@ -37,7 +37,7 @@ def _meeting_now(turn: Turn, code: int | None, ask=None) -> Meeting | None:
         return live[0]
     if live:
         ask = ask or (lambda m: replies.postback_item(
-            f"{m.code} {format_thai_time(m.starts_at, turn.settings.timezone)}", postbacks.encode(Action.CHECK_IN, m=m.id),
+            f"{m.code} {m.title}", postbacks.encode(Action.CHECK_IN, m=m.id),
             display=f"{m.code} {m.title}"))
         turn.say(replies.text(t(turn.lang, "check_in_which_meeting"), [ask(m) for m in live[:12]]))
         return None
@@ -149,7 +149,7 @@ def handle_check_in_other(turn: Turn, command) -> None:
     # With two meetings on, the tap says the same again with the meeting's code.
     said = (turn.event.text or "").strip()
     meeting = _meeting_now(turn, command.meeting, ask=lambda m: replies.message_item(
-        f"{m.code} {format_thai_time(m.starts_at, turn.settings.timezone)}", f"{said} {m.code}"))
+        f"{m.code} {m.title}", f"{said} {m.code}"))
     if meeting is None:
         return
     invited = [inv.group for inv in meeting.invitations]
