@@ -186,6 +186,20 @@ def test_in_a_mixed_chat_a_newcomer_is_asked_their_group_once_and_listed_under_i
     assert one(db, Attendance, Attendance.meeting_id == again_id).group_id == august.groups[THA_RAI_SAVINGS]
 
 
+def test_a_check_in_that_named_no_group_joins_the_group_once_the_person_says_it(line, db, august):
+    shared = august.chats[THA_RAI_SAVINGS]
+    august.at(THA_RAI + timedelta(minutes=5))
+    line.say("มาแล้ว", user=NEWCOMER)  # in the 1:1 chat: nobody knows their group yet
+    assert one(db, Attendance).group_id is None
+    asked = line.say("มาแล้ว", user=NEWCOMER, group=shared)  # already in, but the group is still asked
+    fund = next(c for c in taps(asked) if c["a"] == Action.CHECK_IN_GROUP and int(c["g"]) == august.groups[THA_RAI_FUND])
+    line.tap("a=hg&m={m}&g={g}".format(**fund), user=NEWCOMER, group=shared)
+    assert one(db, Attendance).group_id == august.groups[THA_RAI_FUND]
+    with db.reading() as s:
+        rows = attendance_rows(s, s.get(Meeting, august.meetings["tha_rai"]))
+        assert [r["group"] for r in rows if r["row"] == "person"] == [THA_RAI_FUND]
+
+
 def test_in_a_mixed_chat_each_leader_checks_in_under_their_own_group_without_a_question(line, db, august):
     shared = august.chats[THA_RAI_SAVINGS]
     august.at(THA_RAI)
