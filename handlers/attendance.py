@@ -11,14 +11,16 @@ from handlers.postbacks import Action
 from handlers.texts import t
 from handlers.turn import Turn
 from thai.when import format_thai_datetime, format_thai_time
-from models.attendance import CheckInClosed, Method, check_in, check_in_open
+from models.attendance import CheckInClosed, Method, attendance_at, came_with, check_in, check_in_open
 from models.meetings import Meeting, MeetingStatus, open_meetings_in_chat
-from models.network import FinancialGroup, find_groups, normalise_name
+from models.network import FinancialGroup, find_groups, groups_in_chat, normalise_name
 from models.people import Person, PersonRole, Role, forget, grant
 from models.minutes import person_label
 
 
-def _meeting_now(turn: Turn, code: int | None) -> Meeting | None:
+def _meeting_now(turn: Turn, code: int | None, ask=None) -> Meeting | None:
+    """The meeting to check in to: the one named, else the only one open for check-in here; with
+    two at once it asks with a tap each (`ask(meeting)` is the tap), never guesses."""
     if code is not None:
         return resolve_meeting(turn, code)
     if turn.event.in_group:
@@ -30,9 +32,15 @@ def _meeting_now(turn: Turn, code: int | None) -> Meeting | None:
         if groups:
             mine = [m for m in candidates if any(inv.group_id in groups for inv in m.invitations)]
             candidates = mine or candidates
-    live = [m for m in candidates if check_in_open(m, turn.now)]
-    if len(live) >= 1:
-        return sorted(live, key=lambda m: abs((m.starts_at - turn.now).total_seconds()))[0]
+    live = sorted((m for m in candidates if check_in_open(m, turn.now)), key=lambda m: (m.starts_at, m.id))
+    if len(live) == 1:
+        return live[0]
+    if live:
+        ask = ask or (lambda m: replies.postback_item(
+            f"{m.code} {m.title}", postbacks.encode(Action.CHECK_IN, m=m.id),
+            display=f"{m.code} {m.title}"))
+        turn.say(replies.text(t(turn.lang, "check_in_which_meeting"), [ask(m) for m in live[:12]]))
+        return None
     if candidates:
         soonest = min(candidates, key=lambda m: m.starts_at)
         turn.say(replies.text(t(turn.lang, "check_in_closed",
@@ -42,13 +50,26 @@ def _meeting_now(turn: Turn, code: int | None) -> Meeting | None:
     return None
 
 
+def _groups_to_ask(turn: Turn, meeting: Meeting) -> list[FinancialGroup]:
+    """In a chat of several groups, the ones a newcomer may have come with: the chat's invited groups."""
+    if not turn.event.in_group:
+        return []
+    of_chat = groups_in_chat(turn.session, turn.event.chat_id)
+    invited = {inv.group_id for inv in meeting.invitations}
+    return [g for g in of_chat if g.id in invited] or of_chat
+
+
 def _group_for(turn: Turn, meeting: Meeting, person: Person) -> FinancialGroup | None:
+    """The group they came with: theirs among the invited (in this chat first), else the chat's one group."""
     invited = [inv.group for inv in meeting.invitations]
     mine = [g for g in invited if g.id in person.member_group_ids()]
-    if len(mine) >= 1:
-        return mine[0]
     here = [g for g in invited if turn.event.in_group and g.chat_id == turn.event.chat_id]
-    return here[0] if len(here) == 1 else None
+    mine_here = [g for g in mine if g in here]
+    if len(mine_here) == 1 or (mine and not mine_here):
+        return (mine_here or mine)[0]
+    if not mine_here and len(here) == 1:
+        return here[0]
+    return None
 
 
 def _check_in(turn: Turn, meeting: Meeting, person: Person, group: FinancialGroup | None, method: str,
@@ -62,7 +83,14 @@ def _check_in(turn: Turn, meeting: Meeting, person: Person, group: FinancialGrou
         return
     name = person_label(person)
     time_text = format_thai_time(row.checked_in_at, tz)
-    if new:
+    choices = _groups_to_ask(turn, meeting) if row.group_id is None else []
+    if len(choices) > 1:  # a chat of several groups and nobody knows theirs yet: ask once, remember
+        proxy = person.id if by is not None else None
+        turn.say(replies.text(
+            t(turn.lang, "checked_in_which_group", name=name, code=meeting.code, time=time_text),
+            [replies.postback_item(g.short_label, postbacks.encode(Action.CHECK_IN_GROUP, m=meeting.id, g=g.id, p=proxy),
+                                   display=g.name) for g in choices[:12]]))
+    elif new:
         turn.say(replies.text(t(turn.lang, "checked_in", name=name, group=group.name if group else "-",
                                 code=meeting.code, time=time_text)))
     else:
@@ -80,7 +108,7 @@ def handle_here(turn: Turn, command) -> None:
 
 
 def handle_here_tap(turn: Turn, fields: dict) -> None:
-    """The check-in button on the card."""
+    """The check-in button on the card, or a meeting tapped under "check in to which?"."""
     if turn.person is None:
         turn.say(replies.text(t(turn.lang, "need_phone")))
         return
@@ -89,13 +117,39 @@ def handle_here_tap(turn: Turn, fields: dict) -> None:
         _check_in(turn, meeting, turn.person, _group_for(turn, meeting, turn.person), Method.BUTTON)
 
 
+def handle_check_in_group_tap(turn: Turn, fields: dict) -> None:
+    """A group tapped under "which group are you with?": the check-in goes under it, remembered."""
+    tapper = turn.person
+    if tapper is None:
+        turn.say(replies.text(t(turn.lang, "need_phone")))
+        return
+    proxy = postbacks.int_field(fields, "p")
+    if proxy is not None and not tapper.is_facilitator:
+        turn.say(replies.text(t(turn.lang, "check_in_not_allowed")))
+        return
+    person = turn.session.get(Person, proxy) if proxy is not None else tapper
+    meeting = turn.session.get(Meeting, postbacks.int_field(fields, "m") or 0)
+    row = attendance_at(turn.session, meeting.id, person.id) if meeting is not None and person is not None else None
+    group = next((g for g in _groups_to_ask(turn, meeting) if g.id == postbacks.int_field(fields, "g")), None) \
+        if row is not None else None
+    if row is None or group is None:
+        turn.say(replies.text(t(turn.lang, "check_in_no_meeting")))
+        return
+    came_with(turn.session, row, group, person=person)
+    turn.say(replies.text(t(turn.lang, "check_in_group_set", name=person_label(person), group=group.name,
+                            code=meeting.code)))
+
+
 def handle_check_in_other(turn: Turn, command) -> None:
     """`เช็คชื่อ <ชื่อ> <กลุ่ม>`: a facilitator checks in someone without a smartphone (by proxy)."""
     facilitator = turn.person
     if facilitator is None or not facilitator.is_facilitator:
         turn.say(replies.text(t(turn.lang, "check_in_not_allowed")))
         return
-    meeting = _meeting_now(turn, command.meeting)
+    # With two meetings on, the tap says the same again with the meeting's code.
+    said = (turn.event.text or "").strip()
+    meeting = _meeting_now(turn, command.meeting, ask=lambda m: replies.message_item(
+        f"{m.code} {m.title}", f"{said} {m.code}"))
     if meeting is None:
         return
     invited = [inv.group for inv in meeting.invitations]
@@ -106,11 +160,10 @@ def handle_check_in_other(turn: Turn, command) -> None:
             turn.say(replies.text(t(turn.lang, "check_in_which_group", group=command.group)))
             return
         group = matches[0]
-    elif turn.event.in_group:
-        here = [g for g in invited if g.chat_id == turn.event.chat_id]
-        group = here[0] if len(here) == 1 else None
     name = command.name.strip()
     person = _person_named(turn, name, group)
+    if group is None:
+        group = _group_for(turn, meeting, person)
     _check_in(turn, meeting, person, group, Method.PROXY, by=facilitator)
 
 

@@ -9,8 +9,8 @@ from handlers import group_choices, postbacks, replies
 from handlers.postbacks import Action
 from handlers.texts import t
 from handlers.turn import Turn
-from models.network import FinancialGroup, SubDistrict, groups_in_chat, link_chat, match_groups
-from models.people import Duty, Role, coordinators, ensure_person, grant
+from models.network import FinancialGroup, SubDistrict, group_named_in, groups_in_chat, link_chat, match_groups
+from models.people import Duty, Person, Role, coordinators, ensure_person, grant
 
 MAX_GROUP_CHOICES = 12  # quick replies allow 13; the last place is kept free
 
@@ -309,7 +309,10 @@ def handle_claim_coordinator(turn: Turn, command) -> None:
 
 
 def handle_appoint(turn: Turn, command) -> None:
-    """`ตั้งผู้นำ @x`, `ตั้งคุณอำนวย @x ผู้บันทึก`, `ตั้งผู้ประสานงาน @x` (coordinators)."""
+    """`ตั้งผู้นำ @x`, `ตั้งคุณอำนวย @x ผู้บันทึก`, `ตั้งผู้ประสานงาน @x` (coordinators).
+
+    In a chat of several groups a leader or member needs the group: named in the command
+    (`ตั้งผู้นำ @x ออมทรัพย์`) or asked with a tap per group of the chat."""
     person = turn.person
     if person is None or not person.is_coordinator:
         turn.say(replies.text(t(turn.lang, "need_coordinator")))
@@ -318,22 +321,59 @@ def handle_appoint(turn: Turn, command) -> None:
     if not mentioned:
         turn.say(replies.text(t(turn.lang, "appoint_need_mention")))
         return
-    group_id = None
+    appointees = [ensure_person(turn.session, user_id) for user_id in mentioned]
+    group = None
     if command.role in (Role.LEADER, Role.MEMBER):
         if not turn.event.in_group:
             turn.say(replies.text(t(turn.lang, "ask_in_group_for_leader")))
             return
         linked = groups_in_chat(turn.session, turn.chat.id)
-        if len(linked) != 1:
+        if not linked:
             turn.say(replies.text(t(turn.lang, "appoint_need_group")))
             return
-        group_id = linked[0].id
+        group = linked[0] if len(linked) == 1 else group_named_in(linked, command.rest)
+        if group is None:
+            people = ".".join(str(p.id) for p in appointees)
+            turn.say(replies.text(
+                t(turn.lang, "appoint_which_group", names=_appointee_names(appointees), role=_role_word(turn, command.role)),
+                [replies.postback_item(g.short_label, postbacks.encode(Action.APPOINT, r=command.role, g=g.id, p=people),
+                                       display=g.name) for g in linked[:MAX_GROUP_CHOICES]]))
+            return
     duty = command.duty if command.duty in Duty.ALL else None
-    names = []
-    for user_id in mentioned:
-        appointee = ensure_person(turn.session, user_id)
-        grant(turn.session, appointee, command.role, group_id=group_id, duty=duty,
-              by=f"person:{person.id}")
-        names.append(appointee.display_name or "@" + user_id[-4:])
-    role = Role.THAI[command.role] if turn.lang != "en" else command.role
-    turn.say(replies.text(t(turn.lang, "appointed", names=", ".join(names), role=role)))
+    _appoint(turn, appointees, command.role, group, duty)
+
+
+def handle_appoint_tap(turn: Turn, fields: dict) -> None:
+    """A tap on a group under "leader of which group?" in a chat of several groups."""
+    person = turn.person
+    if person is None or not person.is_coordinator:
+        turn.say(replies.text(t(turn.lang, "need_coordinator")))
+        return
+    role = fields.get("r")
+    linked = groups_in_chat(turn.session, turn.event.chat_id) if turn.event.in_group else []
+    group = next((g for g in linked if g.id == postbacks.int_field(fields, "g")), None)
+    ids = [int(p) for p in fields.get("p", "").split(".") if p.isascii() and p.isdigit()]
+    appointees = [p for p in (turn.session.get(Person, i) for i in ids) if p is not None and p.forgotten_at is None]
+    if role not in (Role.LEADER, Role.MEMBER) or group is None or not appointees:
+        turn.say(replies.text(t(turn.lang, "appoint_need_group")))
+        return
+    _appoint(turn, appointees, role, group, None)
+
+
+def _appointee_names(appointees: list[Person]) -> str:
+    return ", ".join(p.display_name or "@" + (p.line_user_id or "")[-4:] for p in appointees)
+
+
+def _role_word(turn: Turn, role: str) -> str:
+    return Role.THAI[role] if turn.lang != "en" else role
+
+
+def _appoint(turn: Turn, appointees: list[Person], role: str, group: FinancialGroup | None, duty: str | None) -> None:
+    for appointee in appointees:
+        grant(turn.session, appointee, role, group_id=group.id if group else None, duty=duty,
+              by=f"person:{turn.person.id}")
+    names, role_word = _appointee_names(appointees), _role_word(turn, role)
+    if group is not None:
+        turn.say(replies.text(t(turn.lang, "appointed_in_group", names=names, role=role_word, group=group.name)))
+    else:
+        turn.say(replies.text(t(turn.lang, "appointed", names=names, role=role_word)))

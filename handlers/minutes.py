@@ -37,7 +37,8 @@ def _words(turn: Turn, pair: tuple[str, str]) -> str:
 def _my_recent_meetings(turn: Turn) -> list[Meeting]:
     """Meetings the asker wrote notes in, latest first (at most a few, for a choice)."""
     ids = turn.session.scalars(
-        select(Note.meeting_id).where(Note.author_id == turn.person.id, Note.deleted_at.is_(None))
+        select(Note.meeting_id).where(Note.author_id == turn.person.id, Note.deleted_at.is_(None),
+                                      Note.meeting_id.is_not(None))
         .order_by(Note.created_at.desc()).limit(200)).all()
     ordered = list(dict.fromkeys(ids))[:RECENT_CHOICES]
     meetings = {m.id: m for m in turn.session.scalars(select(Meeting).where(Meeting.id.in_(ordered)))} if ordered else {}

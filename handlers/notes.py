@@ -4,21 +4,26 @@ from __future__ import annotations
 
 import re
 
-from handlers import replies
-from handlers.meetings import resolve_meeting
+from handlers import postbacks, replies
+from handlers.meetings import meeting_choices, resolve_meeting
+from handlers.postbacks import Action
 from handlers.texts import t
 from handlers.turn import Turn
 from models.notes import (
+    Note,
     Tag,
     add_note,
     add_photo,
     delete_note,
     edit_note,
+    file_note,
     latest_note_by,
-    meeting_for_note,
     note_by_message,
+    place_for_note,
+    unfiled_notes_of,
     unsend,
 )
+from models.meetings import Meeting
 from models.people import ensure_person
 
 CORRECTION = re.compile(r"^\s*(?:(แก้บันทึก|/edit-note)\s+(?P<text>.+)|(?P<delete>ลบบันทึก|/delete-note))\s*$", re.S)
@@ -35,7 +40,7 @@ def _may_note(turn: Turn, meeting) -> bool:
 
 
 def handle_note(turn: Turn, command) -> None:
-    """`บันทึก <ข้อความ>` / `/note`: a note for the meeting in progress here (or `#12`)."""
+    """`บันทึก <ข้อความ>` / `/note`: a note for the meeting named, in progress, or asked about; never lost."""
     if turn.person is None:
         turn.say(replies.text(t(turn.lang, "need_phone")))
         return
@@ -43,26 +48,64 @@ def handle_note(turn: Turn, command) -> None:
         meeting = resolve_meeting(turn, command.meeting)
         if meeting is None:
             return
+        if not _may_note(turn, meeting):
+            turn.say(replies.text(t(turn.lang, "note_not_allowed")))
+            return
+        kept = unfiled_notes_of(turn.session, turn.person) if not command.text else []
+        if kept:  # `บันทึก #12` alone: the notes kept unfiled go to #12
+            for note in kept:
+                file_note(turn.session, note, meeting, now=turn.now)
+            turn.say(replies.text(t(turn.lang, "note_filed", n=len(kept), code=meeting.code)))
+            return
+        _save(turn, meeting, command.text)
+        return
+    place = place_for_note(turn.session, author=turn.person, chat_id=turn.event.chat_id, now=turn.now)
+    if place.meeting is not None:
+        if not _may_note(turn, place.meeting):
+            turn.say(replies.text(t(turn.lang, "note_not_allowed")))
+            return
+        _save(turn, place.meeting, command.text)
+        return
+    choices = [m for m in place.choices if _may_note(turn, m)]
+    if not turn.person.is_facilitator and not choices:
+        turn.say(replies.text(t(turn.lang, "note_not_allowed")))
+        return
+    note = _save(turn, None, command.text, quiet=True)
+    if choices:
+        turn.say(replies.text(t(turn.lang, "note_which_meeting"), meeting_choices(
+            turn, choices, lambda m: postbacks.encode(Action.FILE_NOTE, n=note.id, m=m.id))))
     else:
-        meeting = meeting_for_note(turn.session, turn.event.chat_id, now=turn.now)
-        if meeting is None and turn.event.in_direct_chat:
-            meeting = resolve_meeting(turn, None, open_only=False)
-            if meeting is None:
-                return
+        turn.say(replies.text(t(turn.lang, "note_kept_unfiled")))
+
+
+def _save(turn: Turn, meeting: Meeting | None, text: str, *, quiet: bool = False):
+    mentioned = [uid for uid in turn.event.mentioned_user_ids if uid]
+    owner = ensure_person(turn.session, mentioned[0]) if mentioned else None
+    note = add_note(turn.session, meeting=meeting, author=turn.person, text=text, chat_id=turn.event.chat_id,
+                    line_message_id=turn.event.message_id, now=turn.now, tz=turn.settings.timezone, owner=owner)
+    if not quiet:
+        tags = "".join(f" #{Tag.THAI[tag]}" for tag in note.tags)
+        if note.due_date:
+            tags += f" กำหนด {note.due_date:%d/%m}/{note.due_date.year + 543}"
+        turn.say(replies.text(t(turn.lang, "note_saved", code=meeting.code, tags=tags)))
+    return note
+
+
+def handle_file_tap(turn: Turn, fields: dict) -> None:
+    """A tap on a meeting under "which meeting is this note for?": files the kept note (and its burst)."""
+    person = turn.person
+    note = turn.session.get(Note, postbacks.int_field(fields, "n") or 0)
+    if person is None or note is None or note.deleted_at is not None or note.author_id != person.id:
+        turn.say(replies.text(t(turn.lang, "note_none_to_change")))
+        return
+    meeting = resolve_meeting(turn, postbacks.int_field(fields, "m") or 0)
     if meeting is None:
-        turn.say(replies.text(t(turn.lang, "note_no_meeting")))
         return
     if not _may_note(turn, meeting):
         turn.say(replies.text(t(turn.lang, "note_not_allowed")))
         return
-    mentioned = [uid for uid in turn.event.mentioned_user_ids if uid]
-    owner = ensure_person(turn.session, mentioned[0]) if mentioned else None
-    note = add_note(turn.session, meeting=meeting, author=turn.person, text=command.text, chat_id=turn.event.chat_id,
-                    line_message_id=turn.event.message_id, now=turn.now, tz=turn.settings.timezone, owner=owner)
-    tags = "".join(f" #{Tag.THAI[tag]}" for tag in note.tags)
-    if note.due_date:
-        tags += f" กำหนด {note.due_date:%d/%m}/{note.due_date.year + 543}"
-    turn.say(replies.text(t(turn.lang, "note_saved", code=meeting.code, tags=tags)))
+    filed = file_note(turn.session, note, meeting, now=turn.now)
+    turn.say(replies.text(t(turn.lang, "note_filed", n=len(filed), code=meeting.code)))
 
 
 def correction(turn: Turn):

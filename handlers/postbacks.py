@@ -23,6 +23,9 @@ class Action:
     AUDIENCE = "aud"       # k=kind [m=meeting] [s=sub-district]: an announcement's audience
     CHECK_IN = "here"      # m=meeting
     CALENDAR = "cal"       # m=meeting
+    FILE_NOTE = "note"     # n=note m=meeting: file a kept note under that meeting
+    CHECK_IN_GROUP = "hg"  # m=meeting g=group [p=person, checked in by proxy]: who they came with
+    APPOINT = "appt"       # r=role g=group p=person ids joined by "." : appoint in a chat of several groups
 
 
 def encode(action: str, **fields) -> str:

@@ -42,6 +42,9 @@ router.route(lambda turn: turn.postback if turn.postback.get("a") == Action.CONF
 router.route(tapped(Action.CONFIRM), "announce_confirm")(announce.handle_confirm)
 router.route(tapped(Action.CHECK_IN), "check_in_tap")(attendance.handle_here_tap)
 router.route(tapped(Action.CANCEL_STEP), "announce_cancel")(announce.handle_cancel_step)
+router.route(tapped(Action.FILE_NOTE), "file_note_tap")(notes.handle_file_tap)
+router.route(tapped(Action.CHECK_IN_GROUP), "check_in_group_tap")(attendance.handle_check_in_group_tap)
+router.route(tapped(Action.APPOINT), "appoint_tap")(chats.handle_appoint_tap)
 
 router.route(said(commands.Answer), "answer")(answers.handle_answer_text)
 router.route(said(commands.Help), "help")(chats.handle_help)

@@ -167,8 +167,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "bad_headcount": ("จำนวนคนต้องเป็น 1 ถึง 500 ครับ", "The number of people must be 1 to 500."),
     # -- roles ----------------------------------------------------------------------------------
     "appoint_need_mention": ("แท็กชื่อคนที่จะแต่งตั้งด้วยครับ เช่น ตั้งผู้นำ @สมชาย", "Mention the person, e.g. /leader @Somchai"),
-    "appoint_need_group": ("ห้องนี้ยังไม่ได้ผูกกับกลุ่ม (หรือผูกหลายกลุ่ม) ผูกกลุ่มก่อนแล้วค่อยตั้งผู้นำครับ",
-                           "This chat is linked to no single group; link it first, then appoint the leader."),
+    "appoint_need_group": ("ห้องนี้ยังไม่ได้ผูกกับกลุ่ม ผูกกลุ่มก่อนแล้วค่อยตั้งผู้นำครับ",
+                           "This chat is not linked to a group; link it first, then appoint the leader."),
     "appointed": ("แต่งตั้ง {names} เป็น{role}แล้วครับ", "{names}: now {role}."),
     "ask_in_group_for_leader": ("ตั้งผู้นำกลุ่มทำในห้องไลน์ของกลุ่มนั้นครับ", "Appoint a leader in the group's own chat."),
     # -- reminders, nudges, quota -----------------------------------------------------------------
@@ -243,6 +243,20 @@ TEXTS: dict[str, tuple[str, str]] = {
                    "Delete your data? Your answers still count but without your name; your notes stay, unnamed."),
     "forget_yes": ("ลบข้อมูลของฉัน", "Delete my data"),
     "forget_done": ("ลบข้อมูลของคุณแล้วครับ ขอบคุณที่ร่วมงานกันมา", "Your data is deleted. Thank you for everything."),
+    # -- notes and attendance: notes never lost, mixed chats, two meetings at once (issue 9) ---------
+    "note_which_meeting": ("📝 เก็บบันทึกไว้แล้วครับ เป็นของนัดไหน? แตะเลือก\n(หรือพิมพ์ บันทึก #เลขนัด ภายหลัง)",
+                           "📝 Note kept. Which meeting is it for? Tap one\n(or type /note #code later)."),
+    "note_kept_unfiled": ("📝 เก็บบันทึกไว้แล้วครับ แต่ยังไม่รู้ว่าเป็นของนัดไหน\n"
+                          "เมื่อทราบเลขนัด พิมพ์ บันทึก #เลขนัด บันทึกที่เก็บไว้จะเข้านัดนั้น",
+                          "📝 Note kept, but I do not know which meeting it is for.\n"
+                          "Type /note #code when you know it, and kept notes go to that meeting."),
+    "note_filed": ("📝 ใส่บันทึก {n} รายการไว้ในนัด {code} แล้วครับ", "📝 {n} note(s) filed under {code}."),
+    "check_in_which_meeting": ("ตอนนี้มีหลายนัด เช็คชื่อนัดไหนครับ? แตะเลือก", "Several meetings are on; check in to which? Tap one."),
+    "checked_in_which_group": ("✅ เช็คชื่อแล้ว: {name} {code} เวลา {time}\nมาในนามกลุ่มไหนครับ? แตะเลือก (ผมจะจำไว้)",
+                               "✅ Checked in: {name} {code} at {time}\nWhich group are you with? Tap one (I will remember)."),
+    "check_in_group_set": ("✅ {name}: {group} ({code}) รับทราบครับ", "✅ {name}: {group} ({code}), noted."),
+    "appoint_which_group": ("ตั้ง {names} เป็น{role}ของกลุ่มไหนครับ? แตะเลือก", "{role} of which group, for {names}? Tap one."),
+    "appointed_in_group": ("แต่งตั้ง {names} เป็น{role} {group} แล้วครับ", "{names}: now {role} of {group}."),
     # -- settings of a meeting --------------------------------------------------------------------
     "nudges_set": ("ข้อความส่วนตัวถึงผู้นำที่ยังไม่ตอบ (นัด {code}): {state}", "1:1 nudges for {code}: {state}"),
     "leader_notes_set": ("ให้ผู้นำกลุ่มจดบันทึกนัด {code} ได้: {state}", "Leaders may take notes for {code}: {state}"),

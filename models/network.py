@@ -295,3 +295,25 @@ def match_groups(session: Session, text: str) -> GroupMatch:
         and (name.village is None or (g.village is not None and g.village.number == name.village))
         and (name.sub_district is None or g.sub_district_id == name.sub_district.id)
         and (not name.rest or _contains(normalise_name(g.name), name.rest))])
+
+
+# What people type for a kind of group ("ตั้งผู้นำ @x ออมทรัพย์"): enough to pick one of a chat's groups.
+_KIND_WORDS = ((GroupKind.SAVINGS_GROUP, ("ออมทรัพย์", "สัจจะ", "saving")),
+               (GroupKind.VILLAGE_FUND, ("กองทุน", "fund")))
+
+
+def group_named_in(groups: list[FinancialGroup], text: str) -> FinancialGroup | None:
+    """The one group of `groups` that `text` names, by its name or by its kind; None if not exactly one.
+
+    Words starting with @ are LINE mentions (a person's display name), not group names."""
+    wanted = normalise_name(" ".join(w for w in text.split() if not w.startswith("@")))
+    if not wanted:
+        return None
+    by_name = [g for g in groups if _contains(wanted, normalise_name(g.name))]
+    if len(by_name) == 1:
+        return by_name[0]
+    for kind, words in _KIND_WORDS:
+        if any(word in wanted for word in words):
+            of_kind = [g for g in groups if g.kind == kind]
+            return of_kind[0] if len(of_kind) == 1 else None
+    return None

@@ -30,8 +30,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from models.attendance import Attendance, Method, attendance_of, attended_between
 from thai.when import BANGKOK, format_thai_date, format_thai_time
-from models.attendance import Attendance, Method, attendance_of
 from models.line_limits import MAX_MESSAGES_PER_REQUEST, MAX_TEXT_UTF16, split_text, utf16_len
 from models.meetings import Answer, Meeting, MeetingStatus, Response
 from models.minutes import MinutesData, person_label
@@ -872,10 +872,7 @@ def roll_rows(session: Session, date_from: date, date_to: date, tz: ZoneInfo = B
         raise ValueError("date_to is before date_from")
     lo = datetime.combine(date_from, time(0), tzinfo=tz).astimezone(timezone.utc)
     hi = datetime.combine(date_to + timedelta(days=1), time(0), tzinfo=tz).astimezone(timezone.utc)
-    found = session.execute(
-        select(Attendance, Meeting).join(Meeting, Meeting.id == Attendance.meeting_id)
-        .where(Meeting.starts_at >= lo, Meeting.starts_at < hi)
-        .order_by(Meeting.starts_at, Meeting.id, Attendance.id)).all()
+    found = attended_between(session, lo, hi)
     person_ids = {a.person_id for a, _ in found} | {a.by_person_id for a, _ in found if a.by_person_id}
     people = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(person_ids)))} if person_ids else {}
     group_ids = {a.group_id for a, _ in found if a.group_id}
