@@ -15,7 +15,6 @@ from models.attendance import CheckInClosed, Method, check_in, check_in_open
 from models.meetings import Meeting, MeetingStatus, open_meetings_in_chat
 from models.network import FinancialGroup, find_groups, normalise_name
 from models.people import Person, PersonRole, Role, forget, grant
-from models.minutes import person_label
 
 
 def _meeting_now(turn: Turn, code: int | None) -> Meeting | None:
@@ -60,13 +59,27 @@ def _check_in(turn: Turn, meeting: Meeting, person: Person, group: FinancialGrou
     except CheckInClosed:
         turn.say(replies.text(t(turn.lang, "check_in_closed", when=format_thai_datetime(meeting.starts_at, tz))))
         return
-    name = person_label(person)
     time_text = format_thai_time(row.checked_in_at, tz)
-    if new:
-        turn.say(replies.text(t(turn.lang, "checked_in", name=name, group=group.name if group else "-",
-                                code=meeting.code, time=time_text)))
+    group_name = group.name if group else "-"
+    name = person.full_name or person.display_name
+    if name:
+        if new:
+            turn.say(replies.text(t(turn.lang, "checked_in", name=name, group=group_name, code=meeting.code,
+                                    time=time_text)))
+        else:
+            turn.say(replies.text(t(turn.lang, "already_checked_in", name=name, time=time_text)))
+    elif turn.event.in_group and person.line_user_id:
+        # LINE has not told us their name yet (the clock asks): a mention shows it in the chat.
+        who = "{" + replies.MENTION_KEY + "}"
+        if new:
+            turn.say(replies.naming(t(turn.lang, "checked_in", name=who, group=group_name, code=meeting.code,
+                                      time=time_text), person.line_user_id))
+        else:
+            turn.say(replies.naming(t(turn.lang, "already_checked_in", name=who, time=time_text), person.line_user_id))
+    elif new:
+        turn.say(replies.text(t(turn.lang, "checked_in_you", group=group_name, code=meeting.code, time=time_text)))
     else:
-        turn.say(replies.text(t(turn.lang, "already_checked_in", name=name, time=time_text)))
+        turn.say(replies.text(t(turn.lang, "already_checked_in_you", time=time_text)))
 
 
 def handle_here(turn: Turn, command) -> None:

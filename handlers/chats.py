@@ -160,6 +160,7 @@ def handle_appoint(turn: Turn, command) -> None:
         turn.say(replies.text(t(turn.lang, "need_coordinator")))
         return
     mentioned = [uid for uid in turn.event.mentioned_user_ids if uid]
+    typed_names = {uid: name for uid, name in turn.event.mentions if name}
     if not mentioned:
         turn.say(replies.text(t(turn.lang, "appoint_need_mention")))
         return
@@ -174,11 +175,26 @@ def handle_appoint(turn: Turn, command) -> None:
             return
         group_id = linked[0].id
     duty = command.duty if command.duty in Duty.ALL else None
-    names = []
+    names, unnamed = [], []
     for user_id in mentioned:
-        appointee = ensure_person(turn.session, user_id)
+        # The name typed in the mention is what LINE showed the coordinator: a good name until the
+        # clock reads the person's own from LINE (through this group, where they are a member).
+        appointee = ensure_person(turn.session, user_id, display_name=typed_names.get(user_id))
+        if turn.event.in_group and not appointee.last_chat_id:
+            appointee.last_chat_id = turn.event.chat_id
         grant(turn.session, appointee, command.role, group_id=group_id, duty=duty,
               by=f"person:{person.id}")
-        names.append(appointee.display_name or "@" + user_id[-4:])
+        name = appointee.full_name or appointee.display_name
+        if name:
+            names.append(name)
+        else:
+            unnamed.append(user_id)
     role = Role.THAI[command.role] if turn.lang != "en" else command.role
+    if unnamed and turn.event.in_group and len(unnamed) == 1:
+        # No name anywhere yet: a mention lets LINE show it, never a piece of the user id.
+        who = ", ".join([*names, "{" + replies.MENTION_KEY + "}"])
+        turn.say(replies.naming(t(turn.lang, "appointed", names=who, role=role), unnamed[0]))
+        return
+    if unnamed:
+        names.append(t(turn.lang, "someone") if len(unnamed) == 1 else f"{t(turn.lang, 'someone')} ({len(unnamed)})")
     turn.say(replies.text(t(turn.lang, "appointed", names=", ".join(names), role=role)))
