@@ -971,7 +971,7 @@ _GOING = re.compile(
 )
 _NOT_ONE = (
     r"(?:ไป\s*ไม่ได้|มา\s*ไม่ได้|ไป\s*ไม่ไหว|ไม่ได้\s*ไป|ไม่ได้\s*มา|ไม่ไป|ไม่มา|ไม่สะดวก|ไม่ว่าง|ไม่เข้าร่วม|ไม่ร่วม"
-    r"|ติด\s*(?:ธุระ|ภารกิจ|งาน|ประชุม|นัด|สอบ|เวร|ราชการ)[^\s]*|งด|ขอ\s*(?:งด|ลา|ผ่าน)|ขอตัว"
+    r"|ติด\s*ธุระ|ติด\s*ภารกิจ|งด|ขอ\s*(?:งด|ลา|ผ่าน)|ขอตัว"
     r"|not\s+going|not\s+coming|can'?t\s+(?:come|go|make\s+it)|cannot\s+(?:come|go|make\s+it)"
     r"|can\s+not\s+(?:come|go)|won'?t\s+(?:come|go)|nope|no)(?![a-z])"
     r"(?:\s*(?:แน่นอน|แน่ๆ|เลย|จริงๆ|จริง\s*ๆ|จริงๆ\s*นะ|นะ|ด้วย))?"
@@ -1165,7 +1165,9 @@ _COUNT_IN = re.compile(rf"(?P<n>[0-9]+)|(?P<w>{_WORD_NUMBER})(?=\s*(?:คน|ท
 _UNCLEAR = re.compile(
     rf"{_SUBJECT}(?:{_HEDGE_BEFORE}\s*{_SUBJECT}{_GO_WORD}(?P<a>{_LOOSE_COUNT})?(?:\s*{_HEDGE_AFTER})?"
     rf"|{_GO_WORD}(?P<b>{_LOOSE_COUNT})?\s*{_HEDGE_AFTER}"
-    rf"|{_GO_WORD}(?P<c>{_LOOSE_COUNT})?(?:{_POLITE_MID})*(?={_HEDGE_TAIL}))"
+    rf"|{_GO_WORD}(?P<c>{_LOOSE_COUNT})?(?:{_POLITE_MID})*(?={_HEDGE_TAIL})"
+    # a reason alone (`ติดงานศพค่ะ`, `ไม่สบายครับ`): probably "not coming", but it does not say so
+    rf"|{_THIS_TIME}(?:ติด\s*(?:งาน|ประชุม|นัด|สอบ|เวร|ราชการ)\S*|ไม่\s*สบาย|ป่วย))"
     rf"(?:{_POLITE_MID})*{_HEDGE_TAIL}?",
     _FLAGS,
 )
