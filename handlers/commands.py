@@ -47,6 +47,15 @@ Decisions on ambiguous phrasings
   check-in button on the card is the reliable way, and a sentence is just as likely talk.
   `มาแล้ว 3 คน` is None too.
 - `ใครไปบ้าง`, `สรุป`, `ยอด` alone are Summary; `ใครไปตลาดบ้าง`, `สรุปว่ายังไง`, `ยอดเยี่ยม` are None.
+  Only `สรุป…` and `/summary` are `explicit`: a group gets the summary only for those, since
+  `ใครไปบ้าง` there is a question to the others and `ยอด` is also "great!".
+- Refusals carry apologies, "this time" and reasons (`ขอโทษครับ ไปไม่ได้ ติดธุระ`, `คราวนี้ไม่สะดวกค่ะ`,
+  `ติดงานศพ ไปไม่ได้นะคะ`, `ไม่ไปครับ ลูกไม่สบาย`); `งด`, `ขอลา`, `ไม่ว่าง` are refusals; a reason alone
+  (`ติดงานศพ`) is not (read_unclear_answer: the bot asks). `ขอไป 3 คน` is going; a count may be
+  followed by `รวมผม` / `(รวมตัวเอง)`, which changes nothing.
+- Read only in context, never by parse_command: a number alone (read_headcount; the answer to
+  "ไปกี่คนครับ?"), a hedged answer (read_unclear_answer: `ไปมั้ง`, `น่าจะไป แต่ยังไม่แน่`) and
+  agreement (is_agreement: 👍, `+1`, `ok`, `โอเค`, for a message quoting a card).
 - `เชิญ` alone and `เชิญครับ` ("please, go ahead") are None; `/invite` alone is Invalid. A Thai
   `เชิญ ...` with neither a quota nor a `#code` must name a group-like target (starting with
   ต. ตำบล กลุ่ม กองทุน หมู่ บ้าน ผู้นำ กรรมการ ...), so `เชิญ ทุกท่านร่วมงาน` is None.
