@@ -355,3 +355,20 @@ def test_the_headcount_question_is_remembered_per_chat_and_person(line, db, net,
     prompt = one(db, AnswerPrompt)
     assert (prompt.chat_id, prompt.meeting_id, prompt.kind) == (net.chats[FUND_1], 1, "headcount")
     assert prompt.expires_at - prompt.asked_at == timedelta(minutes=15)
+
+
+def test_a_dead_letter_report_names_the_group_not_its_chat_id(line, db, net, context, fake_line):
+    from models import outbox as outbox_model
+    from models.outbox import OutboxMessage, Status
+    from scheduler.reminders import report_dead_letters
+
+    chat = net.chats[FUND_3]
+    with db.transaction() as s:
+        [row] = outbox_model.enqueue(s, to=chat, messages=[{"type": "text", "text": "เตือน"}], purpose="reminder",
+                                     now=BANGKOK_NOW)
+        s.get(OutboxMessage, row.id).status = Status.DEAD
+    assert report_dead_letters(context, BANGKOK_NOW) == 1
+    line.deliver()
+    [alert] = [r for r in fake_line.deliveries("push") if r.body["to"] == COORDINATOR]
+    shown = alert.body["messages"][0]["text"]
+    assert FUND_3 in shown and chat not in shown and chat[-6:] not in shown
