@@ -372,3 +372,17 @@ def test_a_dead_letter_report_names_the_group_not_its_chat_id(line, db, net, con
     [alert] = [r for r in fake_line.deliveries("push") if r.body["to"] == COORDINATOR]
     shown = alert.body["messages"][0]["text"]
     assert FUND_3 in shown and chat not in shown and chat[-6:] not in shown
+
+
+def test_an_action_items_owner_is_named_as_typed_in_the_mention(line, db, net, meeting_14):
+    from models.notes import Note
+
+    owner = "U" + "3" * 32
+    text = "บันทึก #1 #งาน @สมชาย เตรียมรายชื่อ ภายใน 10 ส.ค."
+    event = line.text_event(text, user=COORDINATOR, group=net.chats[FUND_1])
+    event["message"]["mention"] = {"mentionees": [{"index": text.index("@"), "length": 6, "userId": owner,
+                                                   "type": "user"}]}
+    line.send(event)
+    note = one(db, Note)
+    assert note.owner_name == "สมชาย"
+    assert one(db, Person, Person.line_user_id == owner).display_name == "สมชาย"
