@@ -60,9 +60,8 @@ def quoted_meeting(turn: Turn) -> int | None:
     row, message = found
     if row.to != turn.event.chat_id:
         return None  # a quote of a message we sent elsewhere cannot happen in LINE; be safe
-    meetings = {postbacks.int_field(postbacks.decode(action.get("data")), "m")
-                for action in _postback_actions(message)
-                if postbacks.decode(action.get("data")).get("a") == Action.ANSWER}
+    taps = [postbacks.decode(action["data"]) for action in _postback_actions(message)]
+    meetings = {postbacks.int_field(tap, "m") for tap in taps if tap.get("a") == Action.ANSWER}
     meetings.discard(None)
     return meetings.pop() if len(meetings) == 1 else None
 
