@@ -266,6 +266,8 @@ class Sender:
             return report
         with self.db.transaction() as session:
             matched = outbox.record_outcomes(session, self.worker, [d.columns() for d in decisions])
+            outbox.record_sent_messages(session, [(d.row_id, list(d.sent_message_ids)) for d in decisions
+                                                  if d.kind == "sent" and d.sent_message_ids], now=decisions[0].now)
         report.lost_claims = len(decisions) - matched
         for decision in decisions:
             report.sent += decision.kind == "sent"
@@ -292,11 +294,12 @@ class Decision:
     maybe_delivered: bool = False
     became_push: bool = False
     final_status: str | None = None
+    sent_message_ids: tuple[str, ...] = ()
 
     @classmethod
     def sent(cls, row, now, sent_as, outcome: Outcome, note=None, became_push=False) -> "Decision":
         return cls("sent", row.id, now, outcome.status, note or outcome.error or "", sent_as=sent_as,
-                   request_id=outcome.request_id, became_push=became_push)
+                   request_id=outcome.request_id, became_push=became_push, sent_message_ids=outcome.sent_message_ids)
 
     @classmethod
     def retry(cls, row, now, outcome: Outcome, *, maybe_delivered=False, become_push=False) -> "Decision":

@@ -39,6 +39,23 @@ class Outcome:
     # False only when the request certainly never reached LINE (connection refused, 429): a reply
     # whose attempt may have arrived must not be turned into a push.
     maybe_delivered: bool = False
+    # The ids LINE gave the messages (`sentMessages[].id` of a reply or push, in order; also in a
+    # 409's body): a person's message that quotes one of them says so by that id.
+    sent_message_ids: tuple[str, ...] = ()
+
+
+def _sent_message_ids(body: Any) -> tuple[str, ...]:
+    """`{"sentMessages": [{"id": "…", "quoteToken": "…"}, …]}` -> the ids; () for anything else."""
+    if isinstance(body, (bytes, bytearray)):
+        body = body.decode("utf-8", "replace")
+    try:
+        data = json.loads(body) if isinstance(body, str) and body else body
+    except ValueError:
+        return ()
+    sent = data.get("sentMessages") if isinstance(data, dict) else None
+    if not isinstance(sent, list):
+        return ()
+    return tuple(str(m.get("id")) if isinstance(m, dict) and m.get("id") is not None else "" for m in sent)
 
 
 def _header(headers, name: str) -> str | None:
@@ -175,7 +192,8 @@ class LineClient:
             return Outcome(Result.RETRY, error=f"{type(exc).__name__}: {exc}", maybe_delivered=True)
         request_id = _header(response.headers, "x-line-request-id")
         log.info("LINE %s -> %s request_id=%s", endpoint, response.status_code, request_id)
-        return Outcome(Result.OK, status=response.status_code, request_id=request_id, maybe_delivered=True)
+        return Outcome(Result.OK, status=response.status_code, request_id=request_id, maybe_delivered=True,
+                       sent_message_ids=_sent_message_ids(getattr(response, "raw_data", None)))
 
     @staticmethod
     def _classify_error(exc) -> Outcome:
@@ -185,7 +203,8 @@ class LineClient:
         if status == 409:
             # LINE already accepted a request with this retry key ("Retry failed API requests").
             accepted = _header(exc.headers, "x-line-accepted-request-id")
-            return Outcome(Result.OK, status, accepted or request_id, "already accepted (409)", True)
+            return Outcome(Result.OK, status, accepted or request_id, "already accepted (409)", True,
+                           _sent_message_ids(exc.body))
         if status == 400 and "reply token" in message.lower():
             return Outcome(Result.TOKEN_REJECTED, status, request_id, message, False)
         if status == 429:

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from handlers import cards, postbacks, replies
-from handlers.commands import MAX_HEADCOUNT
+from handlers.commands import MAX_HEADCOUNT, UnclearAnswer, is_agreement, read_headcount, read_unclear_answer
 from handlers.meetings import meeting_choices, resolve_meeting
 from handlers.postbacks import Action
 from handlers.texts import t
 from handlers.turn import Turn
+from models.conversations import (
+    HEADCOUNT_QUESTION_LIFETIME,
+    AnswerPrompt,
+    PromptKind,
+    close_prompts,
+    open_prompt,
+    remember_prompt,
+    was_asked,
+)
 from models.meetings import (
     Meeting,
     MeetingClosed,
@@ -18,6 +29,7 @@ from models.meetings import (
     upcoming_meetings,
 )
 from models.network import FinancialGroup
+from models.outbox import sent_message
 from models.people import Role, grant
 from models.tally import tally
 
@@ -28,9 +40,106 @@ RESPONSE_WORDS = {
 
 
 def handle_answer_text(turn: Turn, command) -> None:
-    """`ไป`, `ไป 4 คน`, `ไม่ไป`, `ไม่แน่ใจ`, `yes 4 #12` …"""
-    answer(turn, response=command.response, headcount=command.headcount, code=command.meeting,
+    """`ไป`, `ไป 4 คน`, `ไม่ไป`, `ไม่แน่ใจ`, `yes 4 #12` … (quoting a card picks that card's meeting)"""
+    code = command.meeting if command.meeting is not None else quoted_meeting(turn)
+    answer(turn, response=command.response, headcount=command.headcount, code=code,
            names=list(command.names), via="text")
+
+
+# -- answers that are answers only in context (answers slice) --------------------------------------
+
+
+def quoted_meeting(turn: Turn) -> int | None:
+    """The meeting whose card (or any message with its answer buttons) this message quotes."""
+    quoted = turn.event.quoted_message_id
+    if not quoted:
+        return None
+    found = sent_message(turn.session, quoted)
+    if found is None:
+        return None
+    row, message = found
+    if row.to != turn.event.chat_id:
+        return None  # a quote of a message we sent elsewhere cannot happen in LINE; be safe
+    taps = [postbacks.decode(action["data"]) for action in _postback_actions(message)]
+    meetings = {postbacks.int_field(tap, "m") for tap in taps if tap.get("a") == Action.ANSWER}
+    meetings.discard(None)
+    return meetings.pop() if len(meetings) == 1 else None
+
+
+def _postback_actions(obj):
+    if isinstance(obj, dict):
+        if obj.get("type") == "postback" and isinstance(obj.get("data"), str):
+            yield obj
+        for value in obj.values():
+            yield from _postback_actions(value)
+    elif isinstance(obj, list):
+        for value in obj:
+            yield from _postback_actions(value)
+
+
+def quoted_agreement(turn: Turn) -> int | None:
+    """👍, `+1`, `ok`, `โอเค` or a sticker quoting a meeting's card: "going" (else chatter)."""
+    event = turn.event
+    if event.type != "message" or not event.quoted_message_id or turn.command is not None:
+        return None
+    if not (event.message_type == "sticker" or (event.text is not None and is_agreement(event.text))):
+        return None
+    return quoted_meeting(turn)
+
+
+def handle_quoted_agreement(turn: Turn, meeting_id: int) -> None:
+    answer(turn, response=Response.GOING, headcount=None, code=meeting_id, via="quote")
+
+
+def headcount_reply(turn: Turn) -> tuple[AnswerPrompt, int] | None:
+    """A bare number (`9`, `๙`, `เก้าคน`) from the person the bot just asked "ไปกี่คนครับ?", in that
+    chat, while the question is fresh; anything else (and the same number anywhere else) is chatter."""
+    event = turn.event
+    if event.text is None or turn.command is not None or not event.user_id or not event.chat_id:
+        return None
+    n = read_headcount(event.text)
+    if n is None or turn.person is None:
+        return None
+    prompt = open_prompt(turn.session, chat_id=event.chat_id, person_id=turn.person.id, kind=PromptKind.HEADCOUNT,
+                         now=turn.now)
+    return (prompt, n) if prompt is not None else None
+
+
+def handle_headcount_reply(turn: Turn, found: tuple[AnswerPrompt, int]) -> None:
+    prompt, n = found
+    answer(turn, response=Response.GOING, headcount=n, code=prompt.meeting_id, group_id=prompt.group_id, via="text")
+
+
+def unclear_answer(turn: Turn) -> tuple[list[Meeting], UnclearAnswer] | None:
+    """`น่าจะไปครับ แต่ยังไม่แน่`, `ไปมั้ง` in a chat with an open meeting the person was not asked
+    about yet: worth one question with buttons (a second unclear message stays unanswered)."""
+    event = turn.event
+    if event.type != "message" or event.text is None or turn.command is not None or turn.person is None:
+        return None
+    unclear = read_unclear_answer(event.text)
+    if unclear is None or not event.chat_id:
+        return None
+    meetings = [m for m in _answerable(turn) if not was_asked(
+        turn.session, chat_id=event.chat_id, person_id=turn.person.id, meeting_id=m.id, kind=PromptKind.UNCLEAR)]
+    return (meetings, unclear) if meetings else None
+
+
+def handle_unclear_answer(turn: Turn, found: tuple[list[Meeting], UnclearAnswer]) -> None:
+    meetings, unclear = found
+    for meeting in meetings:
+        remember_prompt(turn.session, chat_id=turn.event.chat_id, person_id=turn.person.id, meeting_id=meeting.id,
+                        kind=PromptKind.UNCLEAR, group_id=None, now=turn.now,
+                        lifetime=max(meeting.ends_at - turn.now, timedelta(minutes=1)))
+    only = meetings[0] if len(meetings) == 1 else None
+    headcount = unclear.headcount if unclear.headcount and unclear.headcount > 1 else None
+    choices = [(Response.GOING, headcount), (Response.NOT_GOING, None), (Response.MAYBE, None)]
+    words = RESPONSE_WORDS["en" if turn.lang == "en" else "th"]
+    items = [replies.postback_item(words[r].capitalize() if turn.lang == "en" else words[r],
+                                   _data(only, r, n, None, False),
+                                   display=(words[r] + (f" {n}" if n else "") + (f" {only.code}" if only else "")))
+             for r, n in choices]
+    what = f" {only.code} {only.title}" if only is not None else ""
+    turn.say(replies.text(t(turn.lang, "unclear_answer", what=what), items))
 
 
 def handle_answer_tap(turn: Turn, fields: dict) -> None:
@@ -195,9 +304,16 @@ def _confirm(turn: Turn, meeting: Meeting, group: FinancialGroup | None, recorde
             if group_tally.over_quota:
                 text += t(turn.lang, "over_quota", coming=group_tally.coming, quota=group_tally.quota)
     quick = None
+    chat_id = turn.event.chat_id
+    if chat_id:
+        close_prompts(turn.session, chat_id=chat_id, person_id=person.id, kind=PromptKind.HEADCOUNT, now=turn.now)
     if for_group and answer_row.response == Response.GOING and not asked_count:
         text += t(turn.lang, "how_many")
         quick = cards.answer_quick_replies(meeting.id, group.id if group else None, lang=turn.lang)
+        if chat_id:  # a number typed alone next is the answer to this question (handlers.answers.headcount_reply)
+            remember_prompt(turn.session, chat_id=chat_id, person_id=person.id, meeting_id=meeting.id,
+                            kind=PromptKind.HEADCOUNT, group_id=group.id if group else None, now=turn.now,
+                            lifetime=HEADCOUNT_QUESTION_LIFETIME)
     message = replies.text(text)
     if quick:
         message["quickReply"] = quick

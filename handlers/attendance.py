@@ -15,7 +15,6 @@ from models.attendance import CheckInClosed, Method, attendance_at, came_with, c
 from models.meetings import Meeting, MeetingStatus, open_meetings_in_chat
 from models.network import FinancialGroup, find_groups, groups_in_chat, normalise_name
 from models.people import Person, PersonRole, Role, forget, grant
-from models.minutes import person_label
 
 
 def _meeting_now(turn: Turn, code: int | None, ask=None) -> Meeting | None:
@@ -81,20 +80,34 @@ def _check_in(turn: Turn, meeting: Meeting, person: Person, group: FinancialGrou
     except CheckInClosed:
         turn.say(replies.text(t(turn.lang, "check_in_closed", when=format_thai_datetime(meeting.starts_at, tz))))
         return
-    name = person_label(person)
     time_text = format_thai_time(row.checked_in_at, tz)
+    group_name = group.name if group else "-"
+    name = person.full_name or person.display_name
+    # LINE has not told us their name yet (the clock asks): in a group a mention shows it.
+    mention = not name and turn.event.in_group and bool(person.line_user_id)
+    who = "{" + replies.MENTION_KEY + "}" if mention else name
+
+    def say(body: str, quick_replies: list | None = None) -> None:
+        message = replies.naming(body, person.line_user_id) if mention else replies.text(body)
+        if quick_replies:
+            message["quickReply"] = {"items": quick_replies[:replies.MAX_QUICK_REPLY_ITEMS]}
+        turn.say(message)
+
     choices = _groups_to_ask(turn, meeting) if row.group_id is None else []
     if len(choices) > 1:  # a chat of several groups and nobody knows theirs yet: ask once, remember
         proxy = person.id if by is not None else None
-        turn.say(replies.text(
-            t(turn.lang, "checked_in_which_group", name=name, code=meeting.code, time=time_text),
+        say(t(turn.lang, "checked_in_which_group", name=who or t(turn.lang, "you"), code=meeting.code, time=time_text),
             [replies.postback_item(g.short_label, postbacks.encode(Action.CHECK_IN_GROUP, m=meeting.id, g=g.id, p=proxy),
-                                   display=g.name) for g in choices[:12]]))
+                                   display=g.name) for g in choices[:12]])
+    elif who:
+        if new:
+            say(t(turn.lang, "checked_in", name=who, group=group_name, code=meeting.code, time=time_text))
+        else:
+            say(t(turn.lang, "already_checked_in", name=who, time=time_text))
     elif new:
-        turn.say(replies.text(t(turn.lang, "checked_in", name=name, group=group.name if group else "-",
-                                code=meeting.code, time=time_text)))
+        turn.say(replies.text(t(turn.lang, "checked_in_you", group=group_name, code=meeting.code, time=time_text)))
     else:
-        turn.say(replies.text(t(turn.lang, "already_checked_in", name=name, time=time_text)))
+        turn.say(replies.text(t(turn.lang, "already_checked_in_you", time=time_text)))
 
 
 def handle_here(turn: Turn, command) -> None:
@@ -136,8 +149,13 @@ def handle_check_in_group_tap(turn: Turn, fields: dict) -> None:
         turn.say(replies.text(t(turn.lang, "check_in_no_meeting")))
         return
     came_with(turn.session, row, group, person=person)
-    turn.say(replies.text(t(turn.lang, "check_in_group_set", name=person_label(person), group=group.name,
-                            code=meeting.code)))
+    name = person.full_name or person.display_name
+    if name or not person.line_user_id:
+        turn.say(replies.text(t(turn.lang, "check_in_group_set", name=name or t(turn.lang, "you"), group=group.name,
+                                code=meeting.code)))
+    else:  # no name from LINE yet: a mention shows it, never a placeholder
+        turn.say(replies.naming(t(turn.lang, "check_in_group_set", name="{" + replies.MENTION_KEY + "}",
+                                  group=group.name, code=meeting.code), person.line_user_id))
 
 
 def handle_check_in_other(turn: Turn, command) -> None:

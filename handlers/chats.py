@@ -318,10 +318,16 @@ def handle_appoint(turn: Turn, command) -> None:
         turn.say(replies.text(t(turn.lang, "need_coordinator")))
         return
     mentioned = [uid for uid in turn.event.mentioned_user_ids if uid]
+    typed_names = {uid: name for uid, name in turn.event.mentions if name}
     if not mentioned:
         turn.say(replies.text(t(turn.lang, "appoint_need_mention")))
         return
-    appointees = [ensure_person(turn.session, user_id) for user_id in mentioned]
+    # The name typed in the mention is what LINE showed the coordinator: a good name until the
+    # clock reads the person's own from LINE (through this group, where they are a member).
+    appointees = [ensure_person(turn.session, user_id, display_name=typed_names.get(user_id)) for user_id in mentioned]
+    for appointee in appointees:
+        if turn.event.in_group and not appointee.last_chat_id:
+            appointee.last_chat_id = turn.event.chat_id
     group = None
     if command.role in (Role.LEADER, Role.MEMBER):
         if not turn.event.in_group:
@@ -335,7 +341,7 @@ def handle_appoint(turn: Turn, command) -> None:
         if group is None:
             people = ".".join(str(p.id) for p in appointees)
             turn.say(replies.text(
-                t(turn.lang, "appoint_which_group", names=_appointee_names(appointees), role=_role_word(turn, command.role)),
+                t(turn.lang, "appoint_which_group", names=_names_text(turn, appointees), role=_role_word(turn, command.role)),
                 [replies.postback_item(g.short_label, postbacks.encode(Action.APPOINT, r=command.role, g=g.id, p=people),
                                        display=g.name) for g in linked[:MAX_GROUP_CHOICES]]))
             return
@@ -360,8 +366,17 @@ def handle_appoint_tap(turn: Turn, fields: dict) -> None:
     _appoint(turn, appointees, role, group, None)
 
 
-def _appointee_names(appointees: list[Person]) -> str:
-    return ", ".join(p.display_name or "@" + (p.line_user_id or "")[-4:] for p in appointees)
+def _appointee_names(turn: Turn, appointees: list[Person]) -> tuple[list[str], list[Person]]:
+    """The names to say, and those without one yet (never a piece of a user id)."""
+    names = [p.full_name or p.display_name for p in appointees if p.full_name or p.display_name]
+    return names, [p for p in appointees if not (p.full_name or p.display_name)]
+
+
+def _names_text(turn: Turn, appointees: list[Person]) -> str:
+    names, unnamed = _appointee_names(turn, appointees)
+    if unnamed:
+        names.append(t(turn.lang, "someone") if len(unnamed) == 1 else f"{t(turn.lang, 'someone')} ({len(unnamed)})")
+    return ", ".join(names)
 
 
 def _role_word(turn: Turn, role: str) -> str:
@@ -372,8 +387,12 @@ def _appoint(turn: Turn, appointees: list[Person], role: str, group: FinancialGr
     for appointee in appointees:
         grant(turn.session, appointee, role, group_id=group.id if group else None, duty=duty,
               by=f"person:{turn.person.id}")
-    names, role_word = _appointee_names(appointees), _role_word(turn, role)
-    if group is not None:
-        turn.say(replies.text(t(turn.lang, "appointed_in_group", names=names, role=role_word, group=group.name)))
-    else:
-        turn.say(replies.text(t(turn.lang, "appointed", names=names, role=role_word)))
+    role_word = _role_word(turn, role)
+    names, unnamed = _appointee_names(turn, appointees)
+    key, fields = ("appointed_in_group", {"group": group.name}) if group is not None else ("appointed", {})
+    if len(unnamed) == 1 and unnamed[0].line_user_id and turn.event.in_group:
+        # No name anywhere yet: a mention lets LINE show it.
+        who = ", ".join([*names, "{" + replies.MENTION_KEY + "}"])
+        turn.say(replies.naming(t(turn.lang, key, names=who, role=role_word, **fields), unnamed[0].line_user_id))
+        return
+    turn.say(replies.text(t(turn.lang, key, names=_names_text(turn, appointees), role=role_word, **fields)))

@@ -47,6 +47,15 @@ Decisions on ambiguous phrasings
   check-in button on the card is the reliable way, and a sentence is just as likely talk.
   `มาแล้ว 3 คน` is None too.
 - `ใครไปบ้าง`, `สรุป`, `ยอด` alone are Summary; `ใครไปตลาดบ้าง`, `สรุปว่ายังไง`, `ยอดเยี่ยม` are None.
+  Only `สรุป…` and `/summary` are `explicit`: a group gets the summary only for those, since
+  `ใครไปบ้าง` there is a question to the others and `ยอด` is also "great!".
+- Refusals carry apologies, "this time" and reasons (`ขอโทษครับ ไปไม่ได้ ติดธุระ`, `คราวนี้ไม่สะดวกค่ะ`,
+  `ติดงานศพ ไปไม่ได้นะคะ`, `ไม่ไปครับ ลูกไม่สบาย`); `งด`, `ขอลา`, `ไม่ว่าง` are refusals; a reason alone
+  (`ติดงานศพ`) is not (read_unclear_answer: the bot asks). `ขอไป 3 คน` is going; a count may be
+  followed by `รวมผม` / `(รวมตัวเอง)`, which changes nothing.
+- Read only in context, never by parse_command: a number alone (read_headcount; the answer to
+  "ไปกี่คนครับ?"), a hedged answer (read_unclear_answer: `ไปมั้ง`, `น่าจะไป แต่ยังไม่แน่`) and
+  agreement (is_agreement: 👍, `+1`, `ok`, `โอเค`, for a message quoting a card).
 - `เชิญ` alone and `เชิญครับ` ("please, go ahead") are None; `/invite` alone is Invalid. A Thai
   `เชิญ ...` with neither a quota nor a `#code` must name a group-like target (starting with
   ต. ตำบล กลุ่ม กองทุน หมู่ บ้าน ผู้นำ กรรมการ ...), so `เชิญ ทุกท่านร่วมงาน` is None.
@@ -119,8 +128,12 @@ __all__ = [
     "Note",
     "Remind",
     "Summary",
+    "UnclearAnswer",
+    "is_agreement",
     "normalise",
     "parse_command",
+    "read_headcount",
+    "read_unclear_answer",
 ]
 
 MAX_HEADCOUNT = 500  # also the largest quota
@@ -184,6 +197,9 @@ class Answer:
 @dataclass(frozen=True)
 class Summary:
     meeting: int | None = None
+    # False for a question to the others (`ใครไปบ้าง`) or `ยอด` (also "great!"): in a group chat only
+    # `สรุป` / `/summary` post the summary; in a 1:1 chat either does.
+    explicit: bool = True
 
 
 @dataclass(frozen=True)
@@ -585,7 +601,7 @@ _MINUTES = re.compile(
 )
 _SUMMARY = re.compile(
     r"(?:(?:ขอ|ช่วย)\s*)?(?:ดู\s*)?"
-    r"(?:(?P<sum>สรุป(?:ยอด|คำตอบ|ผล)?)|ยอด(?:รวม|คน|คนไป|คนมา|ผู้เข้าร่วม)?|(?:มี)?ใคร(?:ไป|มา|ตอบ)บ้าง"
+    r"(?:(?P<sum>สรุป(?:ยอด|คำตอบ|ผล)?)|ยอด(?:รวม|คน|คนไป|คนมา|ผู้เข้าร่วม)?|(?:มี)?ใคร\s*(?:จะ\s*)?(?:ไป|มา|ตอบ)(?:\s*แล้ว)?\s*บ้าง"
     r"|(?P<en>/summary|/sum|summary))(?:\s*(?:หน่อย|ด้วย))?",
     _FLAGS,
 )
@@ -612,7 +628,7 @@ def _summary(m: _Msg) -> Command | None:
     meeting = _code_only(m.clean[k.end():], strict=slash, bare_number=slash or bool(k.group("sum")))
     if meeting is _NOT:
         return None
-    return meeting if isinstance(meeting, Invalid) else Summary(meeting)
+    return meeting if isinstance(meeting, Invalid) else Summary(meeting, explicit=slash or bool(k.group("sum")))
 
 
 def _cancel(m: _Msg) -> Command | None:
@@ -983,7 +999,7 @@ def _check_in(m: _Msg) -> Command | None:
 
 # --------------------------------------------------------------------------- answers
 
-_SUBJECT = r"(?:(?:พวกเรา|กลุ่มเรา|ทางกลุ่ม|ทางเรา|เรา|กระผม|ผม|ดิฉัน|ฉัน|หนู)\s*)?(?:จะ\s*)?"
+_SUBJECT = r"(?:(?:พวกเรา|กลุ่มเรา|ทางกลุ่ม|ทางเรา|เรา|กระผม|ผม|ดิฉัน|ฉัน|หนู)\s*)?(?:จะ\s*)?(?:ขอ\s*(?!ไม่|โทษ|อภัย))?"
 _POLITE_MID = r"(?:\s*(?:ครับผม|ครับ|คับ|ค่ะ|คะ|ค่า|จ้า|จ้ะ|นะ|ฮะ))?"
 _GOING = re.compile(
     _SUBJECT + r"(?:"
@@ -994,13 +1010,26 @@ _GOING = re.compile(
     _FLAGS,
 )
 _NOT_ONE = (
-    r"(?:ไป\s*ไม่ได้|มา\s*ไม่ได้|ไม่ได้\s*ไป|ไม่ได้\s*มา|ไม่ไป|ไม่มา|ไม่สะดวก|ไม่ว่าง|ติดธุระ|ติดภารกิจ|ไม่เข้าร่วม|ไม่ร่วม"
+    r"(?:ไป\s*ไม่ได้|มา\s*ไม่ได้|ไป\s*ไม่ไหว|ไม่ได้\s*ไป|ไม่ได้\s*มา|ไม่ไป|ไม่มา|ไม่สะดวก|ไม่ว่าง|ไม่เข้าร่วม|ไม่ร่วม"
+    r"|ติด\s*ธุระ|ติด\s*ภารกิจ|งด|ขอ\s*(?:งด|ลา|ผ่าน)|ขอตัว"
     r"|not\s+going|not\s+coming|can'?t\s+(?:come|go|make\s+it)|cannot\s+(?:come|go|make\s+it)"
-    r"|can\s+not\s+(?:come|go)|won'?t\s+(?:come|go)|nope|no)(?![a-z])(?:\s*(?:แน่นอน|แน่ๆ))?"
+    r"|can\s+not\s+(?:come|go)|won'?t\s+(?:come|go)|nope|no)(?![a-z])"
+    r"(?:\s*(?:แน่นอน|แน่ๆ|เลย|จริงๆ|จริง\s*ๆ|จริงๆ\s*นะ|นะ|ด้วย))?"
+)
+_APOLOGY = r"(?:(?:ต้อง)?(?:ขอโทษ|ขออภัย|เสียใจ)(?:\s*(?:ด้วย|นะ|จริงๆ|มาก))*)"
+_THIS_TIME = r"(?:(?:คราวนี้|ครั้งนี้|รอบนี้|นัดนี้|วันนั้น|วันนี้|พรุ่งนี้|งานนี้)\s*)?"
+_MAYBE_NOT = r"(?:(?:คง|คงจะ|น่าจะ|ก็)\s*)?"
+# A reason people add to a refusal (`ติดธุระ`, `ลูกไม่สบาย`, `เพราะต้องไปนา`): only after a clear
+# refusal, so a reason word never makes talk an answer on its own.
+_REASON = (
+    r"(?:เพราะ|เนื่องจาก|ติด|มี\s*(?:ธุระ|งาน|นัด|ภารกิจ)|ไม่สบาย|ป่วย|ต้อง|ไว้\s*(?:คราว|ครั้ง|โอกาส)|คราวหน้า"
+    r"|ครั้งหน้า|ขอโทษ|ขออภัย|เสียใจ|ลูก|แม่|พ่อ|สามี|ภรรยา|เมีย|หลาน|ยาย|ตา|งาน|ธุระ|หมอ|โรงพยาบาล)[^\n]{0,80}"
 )
 _NOT_GOING = re.compile(
-    rf"(?:(?:ขอโทษ|ขออภัย|เสียใจ){_POLITE_MID}\s*)?{_SUBJECT}{_NOT_ONE}(?:{_POLITE_MID}\s*{_NOT_ONE})?"
-    rf"(?:{_POLITE_MID}\s*(?:ขอโทษ|ขออภัย)(?:ด้วย)?)?",
+    rf"(?:{_APOLOGY}{_POLITE_MID}[\s,]*)?(?:ติด\s*(?:ธุระ|ภารกิจ|งาน|ประชุม|นัด|สอบ|เวร|ราชการ)\S*{_POLITE_MID}[\s,]+)?"
+    rf"{_THIS_TIME}{_SUBJECT}{_MAYBE_NOT}{_NOT_ONE}(?:{_POLITE_MID}\s*{_NOT_ONE})?"
+    rf"(?:{_POLITE_MID}[\s,]+{_REASON})?"
+    rf"(?:{_POLITE_MID}\s*{_APOLOGY})?",
     _FLAGS,
 )
 _MAYBE_COUNTABLE = re.compile(_SUBJECT + r"(?:อาจ\s*(?:จะ)?\s*(?:ไป|มา)|อาจจะ|maybe|perhaps)(?![a-z])", _FLAGS)
@@ -1015,6 +1044,11 @@ _COUNT = re.compile(
     r"\s*(?P<unit>คน|ท่าน|people|persons?|pax|ppl)?(?![a-z])(?:\s*(?:แน่นอน|แน่ๆ|แน่))?",
     _FLAGS,
 )
+# After a count: "that is with me" (`รวมผม`, `(รวมตัวเอง)`, `นับผมด้วย`), which changes nothing.
+_INCLUDING_ME = (
+    r"[\s,]*\(?\s*(?:รวม|นับ)\s*(?:ทั้ง\s*)?(?:ตัว\s*)?(?:ผม|เอง|ดิฉัน|ฉัน|หนู|เรา|ผู้นำ|กระผม)(?:\s*(?:ด้วย|แล้ว))?\s*\)?"
+)
+_COUNT_TAIL = re.compile(rf"(?:{_POLITE_MID})*(?:{_INCLUDING_ME})?(?:{_POLITE_MID})*\s*", _FLAGS)
 # Between a count and its names; without a count only `:`, `(` or a new line introduce names.
 _GROUP_WORD = r"(?:กลุ่ม(?!เรา)|กองทุน|ออมทรัพย์|สัจจะ|หมู่)"
 _GROUP_AFTER = re.compile(rf"\s+(?:(?:จาก|ของ|ในนาม)\s*)?(?={_GROUP_WORD})")
@@ -1109,8 +1143,8 @@ def _answer_rest(response: str, rest: str, meeting: int | None) -> Command | Non
     if n is None or not 1 <= n <= MAX_HEADCOUNT:
         return _invalid("headcount")
     after = rest[c.end():]
-    if not after.strip():
-        return Answer(response, n, meeting)
+    if not after.strip() or _COUNT_TAIL.fullmatch(after):
+        return Answer(response, n, meeting)  # `ไป 4 คนนะครับ รวมผม`: the count includes the speaker
     sep = _NAMES_SEP.match(after)
     if sep:
         return Answer(response, n, meeting, _names(after[sep.end():]))
@@ -1118,6 +1152,108 @@ def _answer_rest(response: str, rest: str, meeting: int | None) -> Command | Non
     if c.group("unit") and after[:1].isspace() and len(words) == n and not any(ch.isdigit() for ch in after):
         return Answer(response, n, meeting, _names(after))  # `ไป 2 คน สมศรี สมชาย`
     return None
+
+
+# --------------------------------------------------------------------------- answers only in context
+#
+# These read messages that are answers only where the bot has asked something, so parse_command
+# never returns them (in any other place they are chatter): the handlers call them with the context.
+
+
+@dataclass(frozen=True)
+class UnclearAnswer:
+    """`น่าจะไปครับ แต่ยังไม่แน่`, `ไปมั้ง`: sounds like an answer, but which? (asked with buttons)"""
+
+    headcount: int | None = None
+
+
+_BARE_COUNT = re.compile(
+    rf"(?:(?:รวม|ทั้งหมด|จำนวน|ไปได้|ได้)\s*)?(?P<n>[0-9]{{1,9}}|{_WORD_NUMBER})\s*(?:คน|ท่าน|people|pax)?"
+    rf"(?:{_COUNT_TAIL.pattern})",
+    _FLAGS,
+)
+
+
+def read_headcount(text: str) -> int | None:
+    """A number given alone (`9`, `9 คน`, `๙`, `เก้าคน`, `สิบสอง`): the answer to "ไปกี่คนครับ?"
+    only; the caller decides whether that question is open. Any number, even out of range (the
+    handler says why); None when the message is anything else (`9 โมงเจอกัน`)."""
+    if not isinstance(text, str):
+        return None
+    clean, asked = _clean(text.translate(_ONE_FOR_ONE))
+    if asked or not clean:
+        return None
+    found = _BARE_COUNT.fullmatch(clean)
+    if not found:
+        return None
+    n = _number(found.group("n"))
+    return n if n is not None else MAX_HEADCOUNT + 1
+
+
+_HEDGE_BEFORE = (
+    r"(?:น่าจะ|คง(?:จะ)?|อาจ(?:จะ)?|(?:ก็)?คิดว่า(?:จะ)?|ว่าจะ|ตั้งใจ(?:ว่า)?(?:จะ)?|พยายาม(?:จะ)?|กะว่า(?:จะ)?"
+    r"|ถ้า\s*(?:ว่าง|ไม่ติด\S*|ไม่มีอะไร|ได้)?\s*(?:ก็)?\s*(?:จะ)?)"
+)
+_GO_WORD = r"(?:ไป|มา|เข้าร่วม|ร่วมประชุม)(?:\s*(?:ได้|ร่วม(?:ประชุม)?|ประชุม|ด้วย))?"
+_HEDGE_AFTER = r"(?:มั้ง|มั๊ง|ม้าง|มังค์|แหละมั้ง|นะมั้ง)"
+_HEDGE_TAIL = (
+    r"(?:[\s,]*(?:แต่|แต่ว่า)?\s*(?:ก็)?\s*(?:ยัง)?\s*(?:ไม่\s*แน่(?:\s*ใจ|นอน)?|ไม่ชัวร์|ไม่รู้|ไม่ทราบ|ต้อง\s*ดู|ขอ\s*ดู"
+    r"|เดี๋ยว|จะ\s*(?:บอก|แจ้ง|ยืนยัน)|ถ้า|อาจ)[^\n]{0,60})"
+)
+_LOOSE_COUNT = rf"\s*(?:[0-9]+|{_WORD_NUMBER}(?=\s*(?:คน|ท่าน)))\s*(?:คน|ท่าน)?"
+_COUNT_IN = re.compile(rf"(?P<n>[0-9]+)|(?P<w>{_WORD_NUMBER})(?=\s*(?:คน|ท่าน))")
+_UNCLEAR = re.compile(
+    rf"{_SUBJECT}(?:{_HEDGE_BEFORE}\s*{_SUBJECT}{_GO_WORD}(?P<a>{_LOOSE_COUNT})?(?:\s*{_HEDGE_AFTER})?"
+    rf"|{_GO_WORD}(?P<b>{_LOOSE_COUNT})?\s*{_HEDGE_AFTER}"
+    rf"|{_GO_WORD}(?P<c>{_LOOSE_COUNT})?(?:{_POLITE_MID})*(?={_HEDGE_TAIL})"
+    # a reason alone (`ติดงานศพค่ะ`, `ไม่สบายครับ`): probably "not coming", but it does not say so
+    rf"|{_THIS_TIME}(?:ติด\s*(?:งาน|ประชุม|นัด|สอบ|เวร|ราชการ)\S*|ไม่\s*สบาย|ป่วย))"
+    rf"(?:{_POLITE_MID})*{_HEDGE_TAIL}?",
+    _FLAGS,
+)
+
+
+def read_unclear_answer(text: str) -> UnclearAnswer | None:
+    """A hedged answer (`ไปมั้ง`, `น่าจะไป 3 คน แต่ยังไม่แน่`); None for a clear one or for talk.
+    The caller asks with buttons only in a chat with an open meeting."""
+    if not isinstance(text, str) or parse_command(text) is not None:
+        return None
+    clean, asked = _clean(text.translate(_ONE_FOR_ONE))
+    rest, found, bad = _codes(clean)
+    if asked or bad or not rest or any(w in rest for w in _QUESTION_WORDS if w not in ("มั้ย", "มั๊ย")):
+        return None
+    if any(w in rest for w in ("มั้ย", "มั๊ย", "ไหม")):
+        return None
+    match = _UNCLEAR.fullmatch(rest)
+    if not match:
+        return None
+    counted = next((match.group(g) for g in ("a", "b", "c") if match.group(g)), None)
+    headcount = None
+    if counted:
+        number = _COUNT_IN.search(counted)
+        if number:
+            n = _number(number.group("n") or number.group("w"))
+            headcount = n if n is not None and 1 <= n <= MAX_HEADCOUNT else None
+    return UnclearAnswer(headcount)
+
+
+_AGREEMENT_EMOJI = {"\U0001f44d", "\U0001f44c", "\u2705", "\u2714", "\U0001f197", "\U0001f646"}  # 👍 👌 ✅ ✔ 🆗 🙆
+_AGREEMENT_WORDS = re.compile(
+    r"(?:\+\s*1|ok(?:ay)?|okie|โอ\s*เค(?:ร)?|ตกลง|รับทราบ|ได้เลย|yes|ไปด้วย)(?:\s*(?:ค่ะ|ครับ|คับ|จ้า|จ้ะ))?", _FLAGS
+)
+
+
+def is_agreement(text: str) -> bool:
+    """👍, `+1`, `ok`, `โอเค`: agreement with whatever the message quotes (a reaction alone is
+    chatter; the caller acts on it only when it quotes a meeting's card)."""
+    if not isinstance(text, str) or not text.strip():
+        return False
+    bare = "".join(ch for ch in text if not ch.isspace() and ch not in "\ufe0f\ufe0e\u200d"
+                   and not "\U0001f3fb" <= ch <= "\U0001f3ff")  # skin tones
+    if bare and set(bare) <= _AGREEMENT_EMOJI:
+        return True
+    clean = normalise(text)
+    return bool(clean) and _AGREEMENT_WORDS.fullmatch(clean) is not None
 
 
 # --------------------------------------------------------------------------- entry point

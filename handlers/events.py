@@ -34,6 +34,12 @@ class ChatEvent:
     member_user_ids: tuple[str, ...] = ()  # memberJoined / memberLeft
     location: dict[str, Any] | None = None
     raw: dict[str, Any] = field(default_factory=dict)
+    # The message this one quotes (LINE's `message.quotedMessageId`, on text and sticker messages).
+    quoted_message_id: str | None = None
+    # A sticker message: LINE's packageId, stickerId and keywords.
+    sticker: dict[str, Any] | None = None
+    # Each mentioned user with the name as typed (`@สมศรี` -> "สมศรี", from mentionees' index/length).
+    mentions: tuple[tuple[str, str], ...] = ()
 
     @property
     def in_group(self) -> bool:
@@ -64,7 +70,14 @@ class ChatEvent:
         location = None
         if message.get("type") == "location":
             location = {k: message.get(k) for k in ("title", "address", "latitude", "longitude")}
+        sticker = None
+        if message.get("type") == "sticker":
+            sticker = {k: message.get(k) for k in ("packageId", "stickerId", "keywords")}
+        quoted = message.get("quotedMessageId")
         return cls(
+            quoted_message_id=str(quoted) if isinstance(quoted, (str, int)) and str(quoted) else None,
+            sticker=sticker,
+            mentions=_mentions(text, mentionees),
             row_id=row.id,
             webhook_event_id=row.webhook_event_id,
             type=row.event_type,
@@ -87,3 +100,21 @@ class ChatEvent:
             location=location,
             raw=payload,
         )
+
+
+def _mentions(text: str | None, mentionees: list) -> tuple[tuple[str, str], ...]:
+    """(user id, name as typed) for each mentioned user; "" when the text does not hold it.
+
+    LINE's index and length count UTF-16 code units, like its text limits."""
+    found = []
+    encoded = text.encode("utf-16-le") if text else b""
+    for m in mentionees:
+        if not isinstance(m, dict) or not m.get("userId"):
+            continue
+        name = ""
+        index, length = m.get("index"), m.get("length")
+        if isinstance(index, int) and isinstance(length, int) and index >= 0 and length > 0:
+            typed = encoded[2 * index:2 * (index + length)].decode("utf-16-le", "ignore")
+            name = typed.strip().lstrip("@").strip()
+        found.append((m["userId"], name))
+    return tuple(found)

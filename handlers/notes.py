@@ -80,7 +80,9 @@ def handle_note(turn: Turn, command) -> None:
 
 def _save(turn: Turn, meeting: Meeting | None, text: str, *, quiet: bool = False):
     mentioned = [uid for uid in turn.event.mentioned_user_ids if uid]
-    owner = ensure_person(turn.session, mentioned[0]) if mentioned else None
+    typed_names = dict(turn.event.mentions)  # the name typed in the mention, until LINE tells us theirs
+    owner = ensure_person(turn.session, mentioned[0], display_name=typed_names.get(mentioned[0]) or None) \
+        if mentioned else None
     note = add_note(turn.session, meeting=meeting, author=turn.person, text=text, chat_id=turn.event.chat_id,
                     line_message_id=turn.event.message_id, now=turn.now, tz=turn.settings.timezone, owner=owner)
     if not quiet:

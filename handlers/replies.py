@@ -47,3 +47,14 @@ def datetime_picker_item(item_label: str, data: str, *, mode: str = "datetime", 
     if minimum:
         action["min"] = minimum
     return {"type": "action", "action": action}
+
+
+MENTION_KEY = "who"
+
+
+def naming(body: str, user_id: str) -> dict[str, Any]:
+    """A text in which `{who}` is the person, as LINE shows them (textV2 with a mention): a group
+    chat then reads their display name although the bot has not learnt it yet (the clock fetches
+    names afterwards), and never a piece of their user id."""
+    return {"type": "textV2", "text": body,
+            "substitution": {MENTION_KEY: {"type": "mention", "mentionee": {"type": "user", "userId": user_id}}}}

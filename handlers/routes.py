@@ -46,7 +46,9 @@ router.route(tapped(Action.FILE_NOTE), "file_note_tap")(notes.handle_file_tap)
 router.route(tapped(Action.CHECK_IN_GROUP), "check_in_group_tap")(attendance.handle_check_in_group_tap)
 router.route(tapped(Action.APPOINT), "appoint_tap")(chats.handle_appoint_tap)
 
+router.route(answers.quoted_agreement, "quoted_agreement")(answers.handle_quoted_agreement)
 router.route(said(commands.Answer), "answer")(answers.handle_answer_text)
+router.route(answers.headcount_reply, "headcount_reply")(answers.handle_headcount_reply)
 router.route(said(commands.Help), "help")(chats.handle_help)
 router.route(said(commands.Link), "link")(chats.handle_link_text)
 router.route(said(commands.Unlink), "unlink")(chats.handle_unlink)
@@ -56,7 +58,10 @@ router.route(said(commands.Appoint), "appoint")(chats.handle_appoint)
 router.route(said(commands.CreateMeeting), "create_meeting")(meetings.handle_create)
 router.route(said(commands.ListMeetings), "list_meetings")(meetings.handle_list)
 router.route(said(commands.Invite), "invite")(meetings.handle_invite)
-router.route(said(commands.Summary), "summary")(meetings.handle_summary)
+# In a group only an explicit `สรุป` / `/summary` posts the summary; `ใครไปบ้าง` there is a question
+# to the others (a 1:1 chat has no others, so there it gets the summary).
+router.route(lambda turn: turn.command if isinstance(turn.command, commands.Summary)
+             and (turn.command.explicit or not turn.event.in_group) else None, "summary")(meetings.handle_summary)
 router.route(said(commands.Cancel), "cancel")(meetings.handle_cancel)
 router.route(said(commands.Move), "move")(meetings.handle_move)
 router.route(meetings.meeting_setting, "meeting_setting")(meetings.handle_meeting_setting)
@@ -91,6 +96,9 @@ def handle_invalid(turn: Turn, command) -> None:
 def handle_typed_when(turn: Turn, found) -> None:
     """A date typed in answer to "when is it?" during a create or move."""
     meetings.complete_with_typed_when(turn, found)
+
+
+router.route(answers.unclear_answer, "unclear_answer")(answers.handle_unclear_answer)
 
 
 @router.route(lambda t_: t_.event.type == "message" and t_.event.text is not None and t_.event.in_direct_chat,

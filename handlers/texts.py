@@ -263,6 +263,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "on": ("เปิด", "on"),
     "off": ("ปิด", "off"),
     "agenda_set": ("ตั้งวาระของนัด {code} แล้วครับ", "The agenda of {code} is set."),
+    # -- answers read in context: unclear answers, quoted cards, names (answers slice) -----------
+    "unclear_answer": ("ขอทราบคำตอบนัด{what} หน่อยครับ ไป ไม่ไป หรือไม่แน่ใจ? แตะเลือกด้านล่าง",
+                       "Is that an answer to{what}? Going, not going or maybe? Tap one below."),
+    "checked_in_you": ("✅ เช็คชื่อแล้ว ({group}) {code} เวลา {time}", "✅ You are checked in ({group}) {code} at {time}"),
+    "already_checked_in_you": ("เช็คชื่อไว้แล้วครับ เวลา {time}", "Already checked in at {time}"),
+    "someone": ("ผู้ที่ถูกแท็ก", "the person mentioned"),
+    "you": ("คุณ", "you"),
     "venue_set": ("📍 ตั้งแผนที่ของนัด {code} แล้วครับ: {place}", "📍 Map location of {code} set: {place}"),
     # -- inviting and linking (issue 9) ------------------------------------------------------------
     "invite_confirm": (

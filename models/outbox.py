@@ -307,3 +307,43 @@ def dead_rows(session: Session, limit: int = 100) -> list[OutboxMessage]:
     return list(session.scalars(
         select(OutboxMessage).where(OutboxMessage.status.in_([Status.DEAD, Status.UNCERTAIN]))
         .order_by(OutboxMessage.id.desc()).limit(limit)))
+
+
+# ---------------------------------------------------------------------------------------------
+# Messages LINE accepted, by the id LINE gave them (answers slice)
+
+
+class SentMessage(Base):
+    """One message of a delivered row, by the id LINE gave it (`sentMessages[].id` of a reply or
+    push): a person's message that quotes it (`quotedMessageId`) can then be read against it, e.g.
+    a 👍 quoting a meeting's card. `position` is its index in the row's `messages`."""
+
+    __tablename__ = "sent_messages"
+
+    line_message_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    outbox_id: Mapped[int] = mapped_column(BigId)
+    position: Mapped[int]
+    sent_at: Mapped[datetime]
+
+
+def record_sent_messages(session: Session, sent: list[tuple[int, list[str]]], *, now: datetime) -> None:
+    """Remember the ids LINE gave the messages of delivered rows ((outbox id, ids in order));
+    a redelivered id (409 with the first attempt's ids) is kept once."""
+    from models.base import insert_for
+
+    rows = [{"line_message_id": str(message_id)[:64], "outbox_id": outbox_id, "position": position, "sent_at": now}
+            for outbox_id, ids in sent for position, message_id in enumerate(ids) if message_id]
+    if rows:
+        session.execute(insert_for(session, SentMessage).values(rows)
+                        .on_conflict_do_nothing(index_elements=["line_message_id"]))
+
+
+def sent_message(session: Session, line_message_id: str) -> tuple[OutboxMessage, dict[str, Any]] | None:
+    """The outbox row and the message (wire format) LINE gave this id, or None if it is not ours."""
+    found = session.get(SentMessage, str(line_message_id)[:64])
+    if found is None:
+        return None
+    row = session.get(OutboxMessage, found.outbox_id)
+    if row is None or not 0 <= found.position < len(row.messages or []):
+        return None
+    return row, row.messages[found.position]

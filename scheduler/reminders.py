@@ -156,6 +156,24 @@ def _tell_coordinators(ctx, now: datetime, text: str, *, key: str) -> int:
     return len(people)
 
 
+def _recipient(session, row: OutboxMessage) -> str:
+    """Who a message was for, as a coordinator knows them: a group's or person's name, never a
+    LINE id (`meetbot outbox --dead` shows the ids to whoever runs the bot)."""
+    from models.network import Chat, FinancialGroup
+    from models.people import Person
+
+    if not row.to:
+        return f"{len(row.recipients or [])} คน"
+    groups = [g.name for g in session.scalars(select(FinancialGroup).where(FinancialGroup.chat_id == row.to))]
+    if groups:
+        return ", ".join(groups)
+    person = session.scalar(select(Person).where(Person.line_user_id == row.to))
+    if person is not None:
+        return person.full_name or person.display_name or "ผู้ใช้ 1 คน"
+    chat = session.get(Chat, row.to)
+    return (chat.title if chat is not None and chat.title else None) or "ห้องแชทกลุ่ม"
+
+
 def report_dead_letters(ctx, now: datetime) -> int:
     """Tell coordinators, in chat, about messages LINE refused for good (once per message)."""
     with ctx.db.transaction() as session:
@@ -167,7 +185,7 @@ def report_dead_letters(ctx, now: datetime) -> int:
         for row in rows:
             row.reported_at = now
         items = "\n".join(
-            f"• #{row.id} {row.purpose} → {row.to or f'{len(row.recipients or [])} คน'}: "
+            f"• #{row.id} {row.purpose} → {_recipient(session, row)}: "
             f"{(row.last_error or '')[:80]}" for row in rows[:15])
         if len(rows) > 15:
             items += f"\n… และอีก {len(rows) - 15} รายการ (meetbot outbox --dead)"

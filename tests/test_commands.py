@@ -34,8 +34,12 @@ from handlers.commands import (
     Remind,
     Summary,
     Unlink,
+    UnclearAnswer,
+    is_agreement,
     normalise,
     parse_command,
+    read_headcount,
+    read_unclear_answer,
 )
 
 GOING, NOT_GOING, MAYBE = "going", "not_going", "maybe"
@@ -224,16 +228,45 @@ COMMANDS = [
     ("maybe", Answer(MAYBE)),
     ("maybe 2", Answer(MAYBE, 2)),
     ("Maybe #12", Answer(MAYBE, None, 12)),
+    # -- answers as leaders type them (issue 9)
+    ("ขอไป 3 คน", going(3)),
+    ("ขอไปด้วยครับ", going()),
+    ("ไป 4 คนนะครับ รวมผม", going(4)),
+    ("ไป 4 คน รวมผมด้วยครับ", going(4)),
+    ("ไป 4 คน (รวมตัวเอง)", going(4)),
+    ("ไป ๔ คนค่ะ รวมหนูแล้ว", going(4)),
+    ("มา 3 คน นับผมด้วย", going(3)),
+    ("ขอโทษครับ ไปไม่ได้ ติดธุระ", Answer(NOT_GOING)),
+    ("ขออภัยค่ะ ไม่สะดวก", Answer(NOT_GOING)),
+    ("คราวนี้ไม่สะดวกค่ะ", Answer(NOT_GOING)),
+    ("ครั้งนี้ไปไม่ได้จริงๆ ครับ", Answer(NOT_GOING)),
+    ("ไม่ว่างครับ", Answer(NOT_GOING)),
+    ("ไม่ว่างเลยค่ะ", Answer(NOT_GOING)),
+    ("ติดงานศพ ไปไม่ได้นะคะ", Answer(NOT_GOING)),
+    ("ติดธุระครับ", Answer(NOT_GOING)),
+    ("งดค่ะ", Answer(NOT_GOING)),
+    ("ขอลาครับ", Answer(NOT_GOING)),
+    ("คงไปไม่ได้ครับ", Answer(NOT_GOING)),
+    ("ไม่ไปครับ ลูกไม่สบาย", Answer(NOT_GOING)),
+    ("ไม่ไปครับ เพราะต้องไปทำนา", Answer(NOT_GOING)),
+    ("ไปไม่ได้ค่ะ ขอโทษด้วยนะคะ", Answer(NOT_GOING)),
+    ("ไม่ไปจ้า ติดงานบวชหลาน", Answer(NOT_GOING)),
+    ("ไม่ว่าง #12", Answer(NOT_GOING, None, 12)),
     # -- summary
     ("สรุป", Summary()),
     ("สรุป #12", Summary(12)),
     ("สรุป 12", Summary(12)),
-    ("ยอด", Summary()),
-    ("ขอดูยอดหน่อยครับ", Summary()),
-    ("ใครไปบ้าง", Summary()),
-    ("ใครไปบ้าง?", Summary()),
-    ("ใครไปบ้าง #๑๒", Summary(12)),
+    ("ยอด", Summary(explicit=False)),
+    ("ขอดูยอดหน่อยครับ", Summary(explicit=False)),
+    ("ใครไปบ้าง", Summary(explicit=False)),
+    ("ใครไปบ้าง?", Summary(explicit=False)),
+    ("ใครไปบ้าง #๑๒", Summary(12, explicit=False)),
     ("/summary", Summary()),
+    ("สรุปยอด", Summary()),
+    ("มีใครไปบ้าง", Summary(explicit=False)),
+    ("ใครจะไปบ้าง", Summary(explicit=False)),
+    ("ใครไปบ้างครับ", Summary(explicit=False)),
+    ("ใครตอบแล้วบ้าง", Summary(explicit=False)),
     ("/summary #12", Summary(12)),
     # -- cancel
     ("ยกเลิกนัด #12", Cancel(12)),
@@ -338,6 +371,22 @@ COMMANDS = [
 
 # Ordinary group-chat talk: the bot stays silent.
 CHATTER = [
+    # issue 9: still talk, as are bare numbers (read only right after "ไปกี่คนครับ?") and hedged
+    # answers (asked about with buttons in a chat with an open meeting, handlers/answers.py)
+    "ไปกินข้าวกัน",
+    "9 โมงเจอกัน",
+    "9",
+    "๙",
+    "เก้าคน",
+    "ไปมั้ง",
+    "น่าจะไปครับ แต่ยังไม่แน่",
+    "ติดงานศพ",
+    "ขอโทษครับ",
+    "งดเหล้า",
+    "ไม่ว่างจะตอบ?",
+    "ขอไปดูก่อน",
+    "+1",
+    "โอเค",
     "ไปกินข้าวกันไหม",
     "พรุ่งนี้ไปตลาด",
     "ไม่ไปไหนหรอก 555",
@@ -582,3 +631,51 @@ def test_a_long_line_is_read_without_error(kind):
     benchmarks/rendering.py against a baseline (a wall clock in a unit test only measures the machine)."""
     result = parse_command(LONG_LINES[kind])
     assert result is None or type(result).__module__ == "handlers.commands"
+
+
+# -- answers only in context (issue 9): the handlers decide whether the context is there
+
+HEADCOUNTS = [
+    ("9", 9), ("9 คน", 9), ("๙", 9), ("เก้าคน", 9), ("เก้า", 9), ("9 คนครับ", 9), ("สิบสอง", 12),
+    ("ยี่สิบ คนค่ะ", 20), ("หนึ่ง", 1), ("๑๒ ท่าน", 12), ("4 คน รวมผม", 4), ("ทั้งหมด 6 คน", 6), ("0", 0),
+]
+NOT_HEADCOUNTS = ["9 โมงเจอกัน", "ไป 9", "9?", "555", "#9", "ห้องเก้า", "9.30", "ไปกินข้าวกัน", "", "คน"]
+
+
+@pytest.mark.parametrize(("text", "n"), HEADCOUNTS, ids=[repr(t) for t, _ in HEADCOUNTS])
+def test_a_number_given_alone_reads_as_a_headcount(text, n):
+    assert read_headcount(text) == n
+
+
+@pytest.mark.parametrize("text", NOT_HEADCOUNTS, ids=[repr(t) for t in NOT_HEADCOUNTS])
+def test_anything_more_than_a_number_is_not_a_headcount(text):
+    assert read_headcount(text) is None
+
+
+UNCLEAR = [
+    ("น่าจะไปครับ แต่ยังไม่แน่", None), ("ไปมั้ง", None), ("ไปมั้งครับ", None), ("คงไปค่ะ", None),
+    ("ถ้าว่างจะไปครับ", None), ("ไปครับ แต่ยังไม่แน่ใจ", None), ("คิดว่าจะไปนะ", None), ("น่าจะไปได้", None),
+    ("น่าจะไป 3 คน", 3), ("น่าจะไป ๕ คน แต่ยังไม่ชัวร์", 5), ("ติดงานศพค่ะ", None), ("ไม่สบายครับ", None),
+]
+NOT_UNCLEAR = ["ไป", "ไม่ไป", "อาจจะไป", "ไปกินข้าวกัน", "ไปกินข้าวมั้ง", "ไปไหนมา", "ไปไหม", "น่าจะไปไหม",
+               "9 โมงเจอกัน", "ไปเลย", "มาแล้ว", "ขอโทษครับ", "งานศพพรุ่งนี้กี่โมง"]
+
+
+@pytest.mark.parametrize(("text", "n"), UNCLEAR, ids=[repr(t) for t, _ in UNCLEAR])
+def test_a_hedged_answer_reads_as_unclear(text, n):
+    assert read_unclear_answer(text) == UnclearAnswer(n)
+
+
+@pytest.mark.parametrize("text", NOT_UNCLEAR, ids=[repr(t) for t in NOT_UNCLEAR])
+def test_a_clear_answer_or_talk_is_not_unclear(text):
+    assert read_unclear_answer(text) is None
+
+
+@pytest.mark.parametrize("text", ["👍", "👍🏽", "👍👍", "👌", "+1", "ok", "OK ครับ", "okay", "โอเค", "โอเคค่ะ", "ตกลง"])
+def test_a_thumb_or_ok_is_agreement(text):
+    assert is_agreement(text)
+
+
+@pytest.mark.parametrize("text", ["🙏", "555", "ไปไหนมา", "ok ไปกินข้าว", "", "  ", "😊", "+2"])
+def test_other_reactions_are_not_agreement(text):
+    assert not is_agreement(text)

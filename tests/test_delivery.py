@@ -288,3 +288,33 @@ def test_a_crashed_senders_claim_is_taken_over_after_its_lease(db, services, fak
     [row] = rows(db)
     assert row.status == Status.SENT and row.attempts == 2
     assert len(fake_line.delivered_messages()) == 1
+
+
+def _sent_ids(db) -> dict[str, tuple[int, int]]:
+    with db.reading() as session:
+        return {m.line_message_id: (m.outbox_id, m.position) for m in session.scalars(select(outbox.SentMessage))}
+
+
+def test_the_ids_line_gives_a_replys_and_a_pushs_messages_are_kept_in_order(db, services, fake_line):
+    now = utcnow()
+    token = fake_line.issue_reply_token(USER)
+    [reply_id] = queue(db, to=USER, messages=[text("หนึ่ง"), text("สอง")], reply_token=token,
+                       reply_deadline=now + timedelta(seconds=50), now=now)
+    [push_id] = queue(db, to=GROUP, messages=[text("สาม")], now=now)
+    services.sender.deliver_due(now=now)
+    given = {r.endpoint: [m["id"] for m in r.response["sentMessages"]] for r in fake_line.deliveries(("reply", "push"))}
+    assert _sent_ids(db) == {given["reply"][0]: (reply_id, 0), given["reply"][1]: (reply_id, 1),
+                             given["push"][0]: (push_id, 0)}
+
+
+@pytest.mark.slow
+def test_a_retry_answered_409_keeps_the_ids_line_gave_the_first_attempt(db, services, fake_line):
+    now = utcnow()
+    [row_id] = queue(db, to=USER, messages=[text("ทดสอบ")], now=now)
+    fake_line.hang(seconds=4, times=1)  # LINE accepts the push; its answer is lost on the way back
+    services.sender.deliver_due(now=now)
+    assert fake_line.wait_for(lambda f: len(f.deliveries("push")) == 1, timeout=10)
+    assert _sent_ids(db) == {}
+    services.sender.deliver_due(now=rows(db)[0].next_attempt_at)
+    [accepted] = fake_line.deliveries("push")
+    assert _sent_ids(db) == {accepted.response["sentMessages"][0]["id"]: (row_id, 0)}
