@@ -123,6 +123,7 @@ def _fake_line_server():
 @pytest.fixture
 def fake_line(_fake_line_server, request):
     _fake_line_server.reset()
+    _fake_line_server.clear_directory()
     _fake_line_server.set_quota(None)
     _fake_line_server.latency(0)
     _fake_line_server.set_rate_limits(None)

@@ -25,7 +25,7 @@ from tests import network
 from tests.linechat import postback_actions, texts
 from tests.network import COORDINATOR, MEMBER, leader_id
 from tests.queries import count, one
-from tests.test_meetings_chat import BANGKOK_NOW, FUND_1, FUND_2, FUND_3, SAVINGS_TR, FUND_TR, create_meeting
+from tests.test_meetings_chat import BANGKOK_NOW, FUND_1, FUND_2, FUND_3, FUND_TR, SAVINGS_TR, confirm_invite, create_meeting
 
 
 @pytest.fixture
@@ -37,7 +37,7 @@ def net(db, services):
 @pytest.fixture
 def meeting_14(line, net):
     create_meeting(line)
-    line.say("เชิญ ต.บางจาก 10 #1", user=COORDINATOR)
+    confirm_invite(line, line.say("เชิญ ต.บางจาก 10 #1", user=COORDINATOR))
     line.say(f"เชิญ {SAVINGS_TR} 4 #1", user=COORDINATOR)
     line.say(f"เชิญ {FUND_TR} 4 #1", user=COORDINATOR)
     return 1
@@ -323,7 +323,7 @@ def test_an_appointment_names_the_person_as_the_coordinator_typed_them(line, db,
     newcomer = "U" + "5" * 32
     text = "ตั้งผู้นำ @สมศรี ใจดี"
     said = _appointment(line, text, newcomer, chat, index=text.index("@"), length=len("@สมศรี ใจดี"))
-    assert said[0]["text"] == "แต่งตั้ง สมศรี ใจดี เป็นผู้นำกลุ่มแล้วครับ"
+    assert said[0]["text"] == "แต่งตั้ง สมศรี ใจดี เป็นผู้นำกลุ่ม กองทุนหมู่บ้าน หมู่ 3 ต.บางจาก แล้วครับ"
     _no_id_piece(said, newcomer)
     with db.reading() as s:
         person = s.scalars(select(Person).where(Person.line_user_id == newcomer)).one()

@@ -21,7 +21,6 @@ from models.meetings import Invitation, Meeting
 from models.network import Chat, FinancialGroup
 from models.people import Person, Role, ensure_person, grant
 from models.seed import BANG_CHAK, COMMUNITY_LEADERS, MAMUANG, THA_RAI, fund_name, load_demo, savings_group_name
-from tests.linechat import postback_actions
 from tests.network import chat_id
 from tests.queries import count, one
 

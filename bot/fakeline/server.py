@@ -464,6 +464,14 @@ class FakeLine:
             self._reset_seq = next(self._seq)  # skips one number, harmless
             self._cond.notify_all()
 
+    def clear_directory(self) -> None:
+        """Forget every profile, group and message content added: one test's people and groups
+        must not change what a push costs or whose name is known in the next test."""
+        with self._lock:
+            self._profiles.clear()
+            self._groups.clear()
+            self._contents.clear()
+
     # ------------------------------------------------------------------ data
 
     def issue_reply_token(self, chat_id: str, ttl: float | None = None) -> str:
