@@ -187,8 +187,11 @@ def handle_picked_when(turn: Turn, fields: dict) -> None:
     except ValueError:
         turn.say(replies.text(t(turn.lang, "ask_when")))
         return
-    if "T" not in value:  # a day was picked among several: now its time
-        if not _said_a_past_day(turn, Unclear("", [start], has_time=False)):
+    if "T" not in value:  # a day was picked among several: a move keeps its time, a new meeting asks it
+        meeting = _step_meeting(turn, step) if step.flow == FLOW_MOVE else None
+        if meeting is not None:
+            handle_picked_when_value(turn, step, _keeping_the_time(turn, meeting, start))
+        elif not _said_a_past_day(turn, Unclear("", [start], has_time=False)):
             _ask_when(turn, Unclear("", [start], has_time=False), step.flow)
         return
     handle_picked_when_value(turn, step, start)
@@ -589,6 +592,8 @@ def handle_move(turn: Turn, command) -> None:
         return
     if isinstance(found, When):
         _move(turn, meeting, found.start if found.has_time else _keeping_the_time(turn, meeting, found.start))
+        return
+    if _said_a_past_day(turn, found):
         return
     conversations.set_step(turn.session, turn.event.chat_id, turn.event.user_id, FLOW_MOVE,
                            {"meeting": meeting.id}, now=turn.now)

@@ -681,3 +681,11 @@ def test_two_confirming_taps_at_once_cancel_once_and_tell_each_chat_once(app, li
     assert told == sorted({net.chats[n] for n in (FUND_1, FUND_2, FUND_3, SAVINGS_TR)})
     said = " ".join(m["text"] for m in line.conversation(COORDINATOR, mark) if m["type"] == "text")
     assert said.count("ยกเลิกนัด #1 แล้ว") == 1 and "ยกเลิกไปแล้ว" in said
+
+
+def test_moving_to_a_day_of_the_month_taps_the_month_and_keeps_the_time(line, db, net, meeting_14):
+    answer = line.say("เลื่อนนัด #1 วันที่ 26", user=COORDINATOR)
+    days = [i["action"] for i in answer[0]["quickReply"]["items"] if i["action"]["type"] == "postback"]
+    assert [a["label"] for a in days] == ["พ. 26 ส.ค.", "ส. 26 ก.ย."]
+    line.tap(days[1]["data"], user=COORDINATOR)
+    assert one(db, Meeting).starts_at == datetime(2026, 9, 26, 2, 0, tzinfo=timezone.utc)
