@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
@@ -15,6 +15,7 @@ from handlers.turn import Turn
 from models import conversations
 from models.meetings import (
     Meeting,
+    MeetingClosed,
     MeetingNotFound,
     MeetingStatus,
     cancel_meeting,
@@ -30,10 +31,11 @@ from models.network import Chat, FinancialGroup, GroupKind, GroupMatch, groups_i
 from models.quota import chat_cost
 from models.tally import MeetingTally, tally
 from thai.digits import ascii_digits
-from thai.when import Unclear, When, format_thai_date, format_thai_datetime, parse_when
+from thai.when import Recurring, Unclear, When, format_choice, format_choice_date, format_thai_date, format_thai_datetime, parse_when
 
 FLOW_CREATE = "meet"
 FLOW_MOVE = "move"
+FLOW_CANCEL = "cancel"  # the confirming tap of a cancellation (no pending step: the tap says which meeting)
 COMMON_TIMES = (time(8, 0), time(8, 30), time(9, 0), time(9, 30), time(10, 0), time(13, 0), time(13, 30))
 VENUE_WORDS = ("วัด", "มัสยิด", "ศาลา", "สนง", "สำนักงาน", "โรงเรียน", "อบต", "บ้าน", "ที่ทำการ", "หอประชุม",
                "ห้องประชุม", "ร้าน", "โรงแรม", "ศูนย์", "กศน", "Wat", "wat")
@@ -91,12 +93,31 @@ def handle_create(turn: Turn, command) -> None:
     if not _require_coordinator(turn):
         return
     found, rest = parse_when(command.text, turn.now, turn.settings.timezone, need_time=True)
+    if isinstance(found, Recurring):
+        turn.say(replies.text(t(turn.lang, "recurring_unsupported", phrase=found.phrase)))
+        return
     if isinstance(found, When):
         _create(turn, found.start, rest)
+        return
+    if _said_a_past_day(turn, found):
         return
     conversations.set_step(turn.session, turn.event.chat_id, turn.event.user_id, FLOW_CREATE,
                            {"text": rest if found is not None else command.text}, now=turn.now)
     _ask_when(turn, found, FLOW_CREATE)
+
+
+def _said_a_past_day(turn: Turn, found: Unclear | None) -> bool:
+    """A date read without a clear time whose every reading is a day gone by (`15 ส.ค. 48`):
+    say so instead of asking for a time nobody can pick."""
+    if found is None or not found.candidates:
+        return False
+    today = turn.now.astimezone(turn.settings.timezone).date()
+    days = sorted({c.date() for c in found.candidates})
+    if days[-1] >= today:
+        return False
+    when = format_thai_date(days[-1], turn.settings.timezone) if turn.lang != "en" else f"{days[-1]:%a %-d %b %Y}"
+    turn.say(replies.text(t(turn.lang, "meeting_in_past", when=when)))
+    return True
 
 
 def _ask_when(turn: Turn, unclear: Unclear | None, flow: str) -> None:
@@ -105,10 +126,15 @@ def _ask_when(turn: Turn, unclear: Unclear | None, flow: str) -> None:
     local_now = turn.now.astimezone(tz)
     choices = []
     if unclear is not None and unclear.candidates:
-        days = {c.date() for c in unclear.candidates}
-        if len(days) == 1 and all(c.time() == time(0) for c in unclear.candidates):
-            # The date is known, the time is not: offer the usual meeting times.
-            day = unclear.candidates[0].date()
+        days = list(dict.fromkeys(c.astimezone(tz).date() for c in unclear.candidates))
+        if len(days) == 1 and not unclear.has_time:
+            # The date is known, the time is not: offer the usual meeting times, and remember the
+            # day so that a time typed next (`บ่ายสอง`) completes it.
+            day = days[0]
+            step = conversations.current_step(turn.session, turn.event.chat_id, turn.event.user_id or "", now=turn.now)
+            if step is not None and step.flow == flow:
+                conversations.set_step(turn.session, turn.event.chat_id, turn.event.user_id, flow,
+                                       {**step.data, "day": day.isoformat()}, now=turn.now)
             for at in COMMON_TIMES:
                 start = datetime.combine(day, at, tzinfo=tz)
                 if start > turn.now:
@@ -116,13 +142,24 @@ def _ask_when(turn: Turn, unclear: Unclear | None, flow: str) -> None:
                         f"{at:%H.%M} น.", postbacks.encode(Action.PICK_DATE, f=flow, at=start.strftime("%Y-%m-%dT%H:%M")),
                         display=f"{at:%H.%M} น."))
             text = t(turn.lang, "ask_time", date=format_thai_date(day, tz))
+        elif not unclear.has_time:
+            # Several days, no time yet (`วันที่ 25`: this month or next?): a day per tap, its
+            # time asked next; never a meeting at midnight.
+            for day in days[:10]:
+                choices.append(replies.postback_item(
+                    format_choice_date(day, tz, turn.lang), postbacks.encode(Action.PICK_DATE, f=flow, at=day.isoformat()),
+                    display=format_thai_date(day, tz)))
+            text = t(turn.lang, "unclear_when", reason=unclear.reason)
         else:
+            # Each reading shows its time first (`14:00 ศ. 14 ส.ค.`), so `2 โมง`'s two readings differ.
             for candidate in unclear.candidates[:10]:
                 choices.append(replies.postback_item(
-                    format_thai_datetime(candidate, tz).replace("วัน", "", 1)[:20],
+                    format_choice(candidate, tz, turn.lang),
                     postbacks.encode(Action.PICK_DATE, f=flow, at=candidate.astimezone(tz).strftime("%Y-%m-%dT%H:%M")),
                     display=format_thai_datetime(candidate, tz)))
             text = t(turn.lang, "unclear_when", reason=unclear.reason)
+    elif unclear is not None and unclear.reason:  # read but unusable (`ปี 1234`, `31 ก.พ.`): say why
+        text = t(turn.lang, "unclear_when", reason=unclear.reason)
     else:
         text = t(turn.lang, "ask_when")
     choices.append(replies.datetime_picker_item(
@@ -144,22 +181,50 @@ def handle_picked_when(turn: Turn, fields: dict) -> None:
     except ValueError:
         turn.say(replies.text(t(turn.lang, "ask_when")))
         return
+    if "T" not in value:  # a day was picked among several: a move keeps its time, a new meeting asks it
+        meeting = _step_meeting(turn, step) if step.flow == FLOW_MOVE else None
+        if meeting is not None:
+            handle_picked_when_value(turn, step, _keeping_the_time(turn, meeting, start))
+        elif not _said_a_past_day(turn, Unclear("", [start], has_time=False)):
+            _ask_when(turn, Unclear("", [start], has_time=False), step.flow)
+        return
     handle_picked_when_value(turn, step, start)
 
 
+def _step_meeting(turn: Turn, step) -> Meeting | None:
+    try:
+        return get_meeting(turn.session, int(step.data["meeting"]))
+    except (MeetingNotFound, KeyError, ValueError, TypeError):
+        return None
+
+
 def pending_when(turn: Turn):
-    """When this person is in a create or move flow and typed a readable date: (step, start)."""
+    """When this person is in a create or move flow and typed a readable date (or a time for the
+    day already known, or a repeating phrase to refuse): (step, what was read)."""
     if not turn.event.user_id:
         return None
     step = conversations.current_step(turn.session, turn.event.chat_id, turn.event.user_id, now=turn.now)
     if step is None or step.flow not in (FLOW_CREATE, FLOW_MOVE):
         return None
-    found, _ = parse_when(turn.event.text, turn.now, turn.settings.timezone, need_time=True)
-    return (step, found.start) if isinstance(found, When) else None
+    tz = turn.settings.timezone
+    day, moving = None, step.flow == FLOW_MOVE
+    if moving:
+        meeting = _step_meeting(turn, step)
+        day = meeting.starts_at.astimezone(tz).date() if meeting is not None else None
+    elif step.data.get("day"):
+        day = date.fromisoformat(step.data["day"])
+    found, _ = parse_when(turn.event.text, turn.now, tz, need_time=not moving, day=day)
+    return (step, found) if isinstance(found, When | Recurring) else None
 
 
-def complete_with_typed_when(turn: Turn, found) -> None:
-    step, start = found
+def complete_with_typed_when(turn: Turn, pending) -> None:
+    step, found = pending
+    if isinstance(found, Recurring):  # the step stays: a single date may follow
+        turn.say(replies.text(t(turn.lang, "recurring_unsupported", phrase=found.phrase)))
+        return
+    start = found.start
+    if not found.has_time and step.flow == FLOW_MOVE and (meeting := _step_meeting(turn, step)) is not None:
+        start = _keeping_the_time(turn, meeting, start)
     handle_picked_when_value(turn, step, start)
 
 
@@ -170,9 +235,8 @@ def handle_picked_when_value(turn: Turn, step, start: datetime) -> None:
     if step.flow == FLOW_CREATE:
         _create(turn, start, step.data.get("text", ""))
     else:
-        try:
-            meeting = get_meeting(turn.session, int(step.data["meeting"]))
-        except (MeetingNotFound, KeyError, ValueError):
+        meeting = _step_meeting(turn, step)
+        if meeting is None:
             turn.say(replies.text(t(turn.lang, "move_which")))
             return
         _move(turn, meeting, start)
@@ -235,8 +299,11 @@ def resolve_meeting(turn: Turn, code: int | None, *, open_only: bool = True) -> 
 
 
 def meeting_choices(turn: Turn, meetings: list[Meeting], make_data) -> list[dict]:
+    """A tap per meeting: `#12 14 ส.ค. 09:00` (code, day and time within LINE's 20 characters;
+    the code tells apart two meetings of one day and hour)."""
     tz = turn.settings.timezone
-    return [replies.postback_item(f"{m.code} {format_thai_date(m.starts_at, tz).split(' ', 1)[-1]}",
+    return [replies.postback_item(f"{m.code} {format_choice_date(m.starts_at, tz, turn.lang).split(' ', 1)[-1]} "
+                                  f"{m.starts_at.astimezone(tz):%H:%M}",
                                   make_data(m), display=f"{m.code} {m.title}") for m in meetings[:12]]
 
 
@@ -478,15 +545,22 @@ def handle_summary_tap(turn: Turn, fields: dict) -> None:
 # -- cancel and move -----------------------------------------------------------------------------
 
 
+def _chats_to_tell(turn: Turn, meeting: Meeting) -> list[str]:
+    """The chats a move or a cancellation is pushed to (every invited chat but this one, and not
+    those the bot has left): the cancel question counts them, the notice goes to them."""
+    chats = []
+    for chat_id in invited_chat_ids(meeting):
+        chat = turn.session.get(Chat, chat_id)
+        if chat_id != turn.event.chat_id and (chat is None or chat.left_at is None):
+            chats.append(chat_id)
+    return chats
+
+
 def _tell_invited(turn: Turn, meeting: Meeting, current: MeetingTally, notice, what: str) -> int:
     """Push the updated card with a notice to every invited chat but this one; returns how many."""
     told = 0
-    for chat_id in invited_chat_ids(meeting):
-        if chat_id == turn.event.chat_id:
-            continue
+    for chat_id in _chats_to_tell(turn, meeting):
         chat = turn.session.get(Chat, chat_id)
-        if chat is not None and chat.left_at is not None:
-            continue
         group_id = next((inv.group_id for inv in meeting.invitations if inv.group.chat_id == chat_id), None)
         lang = (chat.language if chat else None) or "th"
         turn.push(chat_id, [card(turn, meeting, current, lang=lang, group_id=group_id, notice=notice(lang))],
@@ -508,14 +582,69 @@ def _meeting_to_change(turn: Turn, code: int | None, ask_which: str) -> Meeting 
 
 
 def handle_cancel(turn: Turn, command) -> None:
-    """`ยกเลิกนัด #12`: cancel; every invited chat is told once."""
+    """`ยกเลิกนัด #12`: ask once, showing the meeting and how many chats will be told."""
     meeting = _meeting_to_change(turn, command.meeting, "cancel_which")
     if meeting is None:
         return
     if meeting.status == MeetingStatus.CANCELLED:
         turn.say(replies.text(t(turn.lang, "already_cancelled", code=meeting.code)))
         return
-    cancel_meeting(turn.session, meeting, now=turn.now)
+    _ask_to_cancel(turn, meeting)
+
+
+def _start_stamp(meeting: Meeting) -> int:
+    return int(meeting.starts_at.timestamp())
+
+
+def _ask_to_cancel(turn: Turn, meeting: Meeting, *, changed: bool = False) -> None:
+    # The tap carries the meeting and the start it was shown with: a group has many people and
+    # no conversation state could tell their taps apart; a start moved since is asked again.
+    text = t(turn.lang, "cancel_confirm", code=meeting.code, title=meeting.title,
+             when=_when_text(turn, meeting.starts_at), chats=len(_chats_to_tell(turn, meeting)))
+    if changed:
+        text = t(turn.lang, "cancel_changed", code=meeting.code) + "\n" + text
+    yes, no = t(turn.lang, "cancel_yes", code=meeting.code), t(turn.lang, "cancel_no")
+    turn.say(replies.text(text, [
+        replies.postback_item(yes, postbacks.encode(Action.CONFIRM, f=FLOW_CANCEL, m=meeting.id, s=_start_stamp(meeting)),
+                              display=yes),
+        replies.postback_item(no, postbacks.encode(Action.CANCEL_STEP, f=FLOW_CANCEL, m=meeting.id), display=no)]))
+
+
+def _tapped_meeting(turn: Turn, fields: dict) -> Meeting | None:
+    if not _require_coordinator(turn):
+        return None
+    code = postbacks.int_field(fields, "m")
+    if code is None:
+        turn.say(replies.text(t(turn.lang, "cancel_which")))
+        return None
+    return resolve_meeting(turn, code, open_only=False)
+
+
+def handle_cancel_kept(turn: Turn, fields: dict) -> None:
+    """"ไม่ยกเลิก": nothing changes."""
+    meeting = _tapped_meeting(turn, fields)
+    if meeting is not None:
+        turn.say(replies.text(t(turn.lang, "cancel_kept", code=meeting.code)))
+
+
+def handle_cancel_confirmed(turn: Turn, fields: dict) -> None:
+    """The confirming tap: cancel once, tell every invited chat once. A second tap, a stale
+    button or two taps at once find it cancelled already (models.meetings.cancel_meeting claims
+    the change with one conditional UPDATE) and send nothing more."""
+    meeting = _tapped_meeting(turn, fields)
+    if meeting is None:
+        return
+    if meeting.status == MeetingStatus.CANCELLED:
+        turn.say(replies.text(t(turn.lang, "already_cancelled", code=meeting.code)))
+        return
+    if postbacks.int_field(fields, "s") != _start_stamp(meeting):
+        _ask_to_cancel(turn, meeting, changed=True)
+        return
+    try:
+        cancel_meeting(turn.session, meeting, now=turn.now)
+    except MeetingClosed:
+        turn.say(replies.text(t(turn.lang, "already_cancelled", code=meeting.code)))
+        return
     when = _when_text(turn, meeting.starts_at)
 
     def notice(lang: str) -> str:
@@ -535,17 +664,25 @@ def handle_move(turn: Turn, command) -> None:
     if not meeting.is_open:
         turn.say(replies.text(t(turn.lang, "meeting_closed", code=meeting.id, status=MeetingStatus.THAI[meeting.status])))
         return
-    found, _ = parse_when(command.when_text, turn.now, turn.settings.timezone, need_time=False)
+    tz = turn.settings.timezone
+    # A time alone keeps the day (`เลื่อนนัด #9 บ่ายสอง`); a day alone keeps the time.
+    found, _ = parse_when(command.when_text, turn.now, tz, need_time=False, day=meeting.starts_at.astimezone(tz).date())
+    if isinstance(found, Recurring):
+        turn.say(replies.text(t(turn.lang, "recurring_unsupported", phrase=found.phrase)))
+        return
     if isinstance(found, When):
-        start = found.start
-        if not found.has_time:  # a new day, the same hour
-            local = meeting.starts_at.astimezone(turn.settings.timezone)
-            start = start.replace(hour=local.hour, minute=local.minute)
-        _move(turn, meeting, start)
+        _move(turn, meeting, found.start if found.has_time else _keeping_the_time(turn, meeting, found.start))
+        return
+    if _said_a_past_day(turn, found):
         return
     conversations.set_step(turn.session, turn.event.chat_id, turn.event.user_id, FLOW_MOVE,
                            {"meeting": meeting.id}, now=turn.now)
     _ask_when(turn, found, FLOW_MOVE)
+
+
+def _keeping_the_time(turn: Turn, meeting: Meeting, day: datetime) -> datetime:
+    local = meeting.starts_at.astimezone(turn.settings.timezone)
+    return day.replace(hour=local.hour, minute=local.minute)
 
 
 def _move(turn: Turn, meeting: Meeting, start: datetime) -> None:

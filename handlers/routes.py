@@ -39,6 +39,10 @@ router.route(tapped(Action.PICK_DATE), "picked_when")(meetings.handle_picked_whe
 router.route(tapped(Action.AUDIENCE), "announce_audience")(announce.handle_audience)
 router.route(lambda turn: turn.postback if turn.postback.get("a") == Action.CONFIRM
              and turn.postback.get("f") == "forget" else None, "forget_confirmed")(attendance.handle_forget_confirmed)
+router.route(lambda turn: turn.postback if turn.postback.get("a") == Action.CONFIRM
+             and turn.postback.get("f") == meetings.FLOW_CANCEL else None, "cancel_confirmed")(meetings.handle_cancel_confirmed)
+router.route(lambda turn: turn.postback if turn.postback.get("a") == Action.CANCEL_STEP
+             and turn.postback.get("f") == meetings.FLOW_CANCEL else None, "cancel_kept")(meetings.handle_cancel_kept)
 router.route(tapped(Action.CONFIRM), "announce_confirm")(announce.handle_confirm)
 router.route(tapped(Action.CHECK_IN), "check_in_tap")(attendance.handle_here_tap)
 router.route(tapped(Action.CANCEL_STEP), "announce_cancel")(announce.handle_cancel_step)

@@ -156,6 +156,21 @@ TEXTS: dict[str, tuple[str, str]] = {
     "cancel_which": ("ยกเลิกนัดไหนครับ? เติมเลขนัด เช่น ยกเลิกนัด #12", "Cancel which meeting? e.g. /cancel #12"),
     "already_cancelled": ("นัด {code} ยกเลิกไปแล้วครับ", "Meeting {code} is already cancelled."),
     "no_meetings": ("ยังไม่มีนัดหมายครับ", "There are no upcoming meetings."),
+    # -- dates: past years, repeating meetings, confirming a cancellation (issue 9) ---------------
+    "recurring_unsupported": (
+        "ขออภัยครับ ผมยังนัดประชุมแบบประจำ ({phrase}) ไม่ได้ จึงยังไม่ได้เปลี่ยนแปลงอะไร\n"
+        "ช่วยบอกทีละนัดพร้อมวันที่ครับ เช่น นัด 15 ส.ค. 09:00 วัดบางหลวง",
+        "Sorry, I cannot make repeating meetings ({phrase}) yet, so nothing has changed.\n"
+        "Please give one meeting at a time with its date, e.g. /meet 15 Aug 09:00 Wat Bang Luang",
+    ),
+    "cancel_confirm": (
+        "ยกเลิกนัด {code} {title}\n{when}\nใช่ไหมครับ? ผมจะแจ้ง {chats} ห้องที่ได้รับเชิญ",
+        "Cancel meeting {code} {title}\n{when}?\nI will tell {chats} invited chats.",
+    ),
+    "cancel_yes": ("ยืนยันยกเลิก {code}", "Yes, cancel {code}"),
+    "cancel_no": ("ไม่ยกเลิก", "Keep it"),
+    "cancel_kept": ("ไม่ยกเลิกครับ นัด {code} ยังอยู่ตามเดิม", "Not cancelled: {code} stays as it is."),
+    "cancel_changed": ("นัด {code} เปลี่ยนวันเวลาไปแล้ว ช่วยดูอีกครั้งครับ", "Meeting {code} has been moved since; please check again."),
     # -- answers --------------------------------------------------------------------------------
     "answer_saved": ("รับทราบครับ{who}: {what}", "Noted{who}: {what}"),
     "answer_changed": ("เปลี่ยนคำตอบแล้วครับ{who}: {what} (เดิม {before})", "Changed{who}: {what} (was {before})"),

@@ -15,8 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, or_, select
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm.attributes import set_committed_value
 
 from models.base import Base, BigId, insert_for, utcnow
 from models.network import FinancialGroup
@@ -217,10 +218,22 @@ def get_meeting(session: Session, meeting_id: int) -> Meeting:
 
 
 def cancel_meeting(session: Session, meeting: Meeting, *, now: datetime | None = None) -> None:
+    """Cancel, once. The change is claimed with one conditional UPDATE, so two confirming taps
+    handled at the same time cancel (and notify) once: the second waits for the first to commit
+    (PostgreSQL's row lock; SQLite's write lock, taken when the transaction begins), then finds
+    nothing to change and raises MeetingClosed."""
     if meeting.status == MeetingStatus.CANCELLED:
         raise MeetingClosed("already cancelled")
-    meeting.status = MeetingStatus.CANCELLED
-    meeting.updated_at = now or utcnow()
+    stamp = now or utcnow()
+    claimed = session.execute(
+        update(Meeting).where(Meeting.id == meeting.id, Meeting.status != MeetingStatus.CANCELLED)
+        .values(status=MeetingStatus.CANCELLED, updated_at=stamp).execution_options(synchronize_session=False))
+    if claimed.rowcount != 1:
+        session.refresh(meeting)
+        raise MeetingClosed("already cancelled")
+    # The row is ours now; the object shows what the row says.
+    set_committed_value(meeting, "status", MeetingStatus.CANCELLED)
+    set_committed_value(meeting, "updated_at", stamp)
 
 
 def move_meeting(session: Session, meeting: Meeting, starts_at: datetime, *, now: datetime | None = None) -> datetime:

@@ -128,6 +128,13 @@ def postback_actions(messages: Any) -> list[dict[str, Any]]:
             if isinstance(node.get("action"), dict) and node["action"].get("type") == "postback"]
 
 
+def tap_data(messages: Any, action: str) -> str:
+    """The data of the first postback button or quick reply with this action (`a=...`)."""
+    from urllib.parse import parse_qs
+
+    return next(a["data"] for a in postback_actions(messages) if parse_qs(a["data"]).get("a") == [action])
+
+
 def texts(messages: list[dict[str, Any]]) -> list[str]:
     """Every human-readable string in these messages (texts, alt texts and Flex texts)."""
     return [node[key] for node in nodes(messages) for key in ("text", "altText", "label")

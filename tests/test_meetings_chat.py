@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -17,10 +18,11 @@ from models.network import FinancialGroup
 from models.people import Person, Role
 from tests import network
 from tests.conftest import TEST_SECRET
-from tests.linechat import nodes, postback_actions, sign, texts
+from tests.linechat import nodes, postback_actions, sign, tap_data, texts
 from tests.network import COORDINATOR, FACILITATOR, MEMBER, chat_id, leader_id
 from tests.queries import count, one
 
+BANGKOK = ZoneInfo("Asia/Bangkok")
 BANGKOK_NOW = datetime(2026, 7, 27, 3, 0, tzinfo=timezone.utc)  # Monday 27 Jul 2026, 10:00 in Bangkok
 FUND_1 = "กองทุนหมู่บ้าน หมู่ 1 ต.บางจาก"
 FUND_2 = "กองทุนหมู่บ้าน หมู่ 2 ต.บางจาก"
@@ -275,8 +277,13 @@ def test_a_pc_user_without_a_user_id_is_asked_to_use_a_phone(line, db, net, meet
     assert count(db, Answer) == 0
 
 
+def cancel(line, code: int = 1) -> list[dict]:
+    """`ยกเลิกนัด #code` and the confirming tap; what the coordinator saw after the tap."""
+    return line.tap(tap_data(line.say(f"ยกเลิกนัด #{code}", user=COORDINATOR), Action.CONFIRM), user=COORDINATOR)
+
+
 def test_answers_after_a_cancellation_are_refused(line, db, net, meeting_14):
-    line.say("ยกเลิกนัด #1", user=COORDINATOR)
+    cancel(line)
     answer = line.say("ไป 3", user=leader_id(1), group=net.chats[FUND_1])
     assert count(db, Answer) == 0
     assert answer  # told, politely
@@ -340,7 +347,7 @@ def test_meetings_lists_upcoming_meetings_for_the_chat(line, net, meeting_14):
 
 def test_cancelling_tells_every_invited_chat_once(line, db, net, meeting_14, fake_line):
     mark = line.last_seq()
-    answer = line.say("ยกเลิกนัด #1", user=COORDINATOR)
+    answer = cancel(line)
     assert "ยกเลิกนัด #1 แล้ว" in answer[0]["text"]
     assert one(db, Meeting).status == MeetingStatus.CANCELLED
     told = [r.body["to"] for r in fake_line.deliveries("push") if r.seq > mark]
@@ -466,3 +473,227 @@ def test_a_sub_district_typed_with_a_digit_for_a_number_word_is_found(db):
         assert find_sub_district(s, "ต.มะม่วง 2 ต้น").name == "มะม่วงสองต้น"
         assert find_sub_district(s, "Mamuang Song Ton").name == "มะม่วงสองต้น"
         assert find_sub_district(s, "มะม่วง 3 ต้น") is None
+
+
+# -- dates: years, readings on buttons, moves, repeating meetings (issue 9) ------------------------
+
+ON_15_AUGUST = datetime(2026, 8, 15, 1, 0, tzinfo=timezone.utc)  # Saturday 15 Aug 2026, 08:00 in Bangkok
+
+
+def labels(message) -> list[str]:
+    return [i["action"]["label"] for i in message["quickReply"]["items"]]
+
+
+@pytest.mark.parametrize("said, year", [
+    ("นัด 15 ส.ค.48 บ่ายโมงครึ่ง วัดบางหลวง", "2548"),  # the issue's words, said on the 15th of August
+    ("นัด 15 ส.ค. 48 บ่ายโมงครึ่ง วัดบางหลวง", "2548"),
+    ("นัด 15 สิงหาคม 68 09:00 วัดบางหลวง", "2568"),
+    ("นัด 15 ส.ค. 48 วัดบางหลวง", "2548"),  # no time: no point asking for one
+])
+def test_a_two_digit_buddhist_year_in_the_past_is_said_to_be_past_and_nothing_is_made(line, db, net, services,
+                                                                                        said, year):
+    services.set_clock(lambda: ON_15_AUGUST)
+    answer = line.say(said, user=COORDINATOR)
+    assert count(db, Meeting) == 0
+    assert "ผ่านมาแล้ว" in answer[0]["text"] and year in answer[0]["text"]
+
+
+def test_a_year_that_cannot_be_read_is_asked_with_the_picker_never_made_for_today(line, db, net, services):
+    services.set_clock(lambda: ON_15_AUGUST)
+    answer = line.say("นัด 15 ส.ค. 1234 บ่ายโมงครึ่ง วัดบางหลวง", user=COORDINATOR)
+    assert count(db, Meeting) == 0
+    assert "1234" in answer[0]["text"]
+    picker = next(i["action"] for i in answer[0]["quickReply"]["items"] if i["action"]["type"] == "datetimepicker")
+    line.tap(picker["data"], user=COORDINATOR, params={"datetime": "2026-08-20T13:30"})
+    meeting = one(db, Meeting)
+    assert meeting.starts_at == datetime(2026, 8, 20, 6, 30, tzinfo=timezone.utc)
+    assert meeting.venue_name == "วัดบางหลวง"
+
+
+def test_the_two_readings_of_2_โมง_show_their_times_first_and_the_tap_makes_that_one(line, db, net):
+    answer = line.say("นัด 14 ส.ค. 2569 2 โมง วัดบางสะพาน", user=COORDINATOR)
+    readings = [i["action"] for i in answer[0]["quickReply"]["items"] if i["action"]["type"] == "postback"]
+    assert [a["label"] for a in readings] == ["14:00 ศ. 14 ส.ค.", "08:00 ศ. 14 ส.ค."]
+    assert all(utf16_len(label) <= 20 for label in labels(answer[0]))
+    line.tap(readings[0]["data"], user=COORDINATOR)
+    assert one(db, Meeting).starts_at == datetime(2026, 8, 14, 7, 0, tzinfo=timezone.utc)
+
+
+def test_a_day_among_several_is_tapped_then_its_time_is_asked_never_midnight(line, db, net):
+    answer = line.say("นัด วันที่ 26 วัดบางหลวง", user=COORDINATOR)
+    days = [i["action"] for i in answer[0]["quickReply"]["items"] if i["action"]["type"] == "postback"]
+    assert [a["label"] for a in days] == ["พ. 26 ส.ค.", "ส. 26 ก.ย."]
+    times = line.tap(days[0]["data"], user=COORDINATOR)
+    assert count(db, Meeting) == 0
+    assert "26 ส.ค. 2569" in times[0]["text"]
+    assert labels(times[0])[:2] == ["08.00 น.", "08.30 น."]
+    line.say("บ่ายโมงครึ่ง", user=COORDINATOR)  # typed instead of tapped: the day is known
+    assert one(db, Meeting).starts_at == datetime(2026, 8, 26, 6, 30, tzinfo=timezone.utc)
+
+
+def test_a_time_typed_after_being_asked_for_it_completes_the_meeting(line, db, net):
+    line.say("นัด 14 ส.ค. วัดบางสะพาน", user=COORDINATOR)
+    done = line.say("บ่ายสอง", user=COORDINATOR)
+    assert one(db, Meeting).starts_at == datetime(2026, 8, 14, 7, 0, tzinfo=timezone.utc)
+    assert flex_cards(done)
+
+
+def test_which_meeting_shows_each_meetings_day_and_time(line, db, net, meeting_14):
+    create_meeting(line, "นัด 14 ส.ค. 2569 13:00 วัดบางสะพาน เรื่อง ประชุมบ่าย", chat=net.chats[FUND_1])
+    ask = line.say("ไป 5", user=leader_id(1), group=net.chats[FUND_1])
+    assert labels(ask[0]) == ["#1 14 ส.ค. 09:00", "#2 14 ส.ค. 13:00"]
+
+
+@pytest.mark.parametrize("said, local", [
+    ("เลื่อนนัด #1 บ่ายสอง", datetime(2026, 8, 14, 14, 0)),  # a time alone keeps the day
+    ("เลื่อนนัด #1 เป็น 13:30", datetime(2026, 8, 14, 13, 30)),
+    ("เลื่อนนัด #1 บ่ายโมงครึ่ง", datetime(2026, 8, 14, 13, 30)),
+    ("/move #1 2pm", datetime(2026, 8, 14, 14, 0)),
+    ("เลื่อนนัด #1 พรุ่งนี้", datetime(2026, 7, 28, 9, 0)),  # a day alone keeps the time
+    ("เลื่อนนัด #1 16 ส.ค.", datetime(2026, 8, 16, 9, 0)),
+    ("เลื่อนนัด #1 16 ส.ค. 69", datetime(2026, 8, 16, 9, 0)),
+])
+def test_moving_with_a_time_alone_keeps_the_day_and_a_day_alone_keeps_the_time(line, db, net, meeting_14, said,
+                                                                                 local):
+    answer = line.say(said, user=COORDINATOR)
+    assert "เลื่อนนัด #1" in answer[0]["text"]
+    assert one(db, Meeting).starts_at == local.replace(tzinfo=BANGKOK).astimezone(timezone.utc)
+
+
+def test_moving_to_an_unclear_hour_asks_with_the_meetings_own_day(line, db, net, meeting_14):
+    answer = line.say("เลื่อนนัด #1 2 โมง", user=COORDINATOR)
+    assert [a for a in labels(answer[0]) if ":" in a] == ["14:00 ศ. 14 ส.ค.", "08:00 ศ. 14 ส.ค."]
+    assert one(db, Meeting).status == MeetingStatus.SCHEDULED
+
+
+def test_moving_without_a_time_asks_and_a_time_typed_next_keeps_the_day(line, db, net, meeting_14):
+    line.say("เลื่อนนัด #1", user=COORDINATOR)
+    answer = line.say("บ่ายสาม", user=COORDINATOR)
+    assert "เลื่อนนัด #1" in answer[0]["text"]
+    assert one(db, Meeting).starts_at == datetime(2026, 8, 14, 8, 0, tzinfo=timezone.utc)
+
+
+def test_moving_to_a_past_year_is_refused_and_nothing_changes(line, db, net, meeting_14, fake_line):
+    mark = line.last_seq()
+    answer = line.say("เลื่อนนัด #1 16 ส.ค. 48 13:30", user=COORDINATOR)
+    assert "ผ่านมาแล้ว" in answer[0]["text"] and "2548" in answer[0]["text"]
+    meeting = one(db, Meeting)
+    assert (meeting.status, meeting.starts_at) == (MeetingStatus.SCHEDULED, datetime(2026, 8, 14, 2, 0, tzinfo=timezone.utc))
+    assert [r for r in fake_line.deliveries("push") if r.seq > mark] == []
+
+
+@pytest.mark.parametrize("said", [
+    "นัด ทุกวันจันทร์ 09:00 วัดบางหลวง เรื่อง ประชุมประจำสัปดาห์",
+    "นัดทุกวันจันทร์ 9 โมง วัดบางหลวง",
+    "นัด ทุกวันที่ 5 09:00 วัดบางหลวง",
+    "นัด ทุกเดือน วันที่ 5 บ่ายโมง ศาลาหมู่บ้าน",
+    "นัด ทุกสัปดาห์ วันพุธ 13:00 วัดบางหลวง",
+    "/meet every Monday 9am Wat Bang Luang",
+])
+def test_a_repeating_meeting_is_politely_refused_and_nothing_is_made(line, db, net, said):
+    answer = line.say(said, user=COORDINATOR)
+    assert count(db, Meeting) == 0
+    assert "ขออภัย" in answer[0]["text"] and "ประจำ" in answer[0]["text"]
+    assert "ยังไม่ได้เปลี่ยนแปลง" in answer[0]["text"]
+
+
+def test_moving_to_a_repeating_time_is_refused_and_nothing_changes(line, db, net, meeting_14):
+    answer = line.say("เลื่อนนัด #1 ทุกวันจันทร์ 09:00", user=COORDINATOR)
+    assert "ประจำ" in answer[0]["text"]
+    meeting = one(db, Meeting)
+    assert (meeting.status, meeting.starts_at) == (MeetingStatus.SCHEDULED, datetime(2026, 8, 14, 2, 0, tzinfo=timezone.utc))
+
+
+# -- cancelling after one confirming tap ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("said", ["ยกเลิกนัด #1", "/cancel #1"])
+def test_cancel_asks_once_showing_the_meeting_and_how_many_chats_will_be_told(line, db, net, meeting_14, fake_line,
+                                                                              said):
+    mark = line.last_seq()
+    asked = line.say(said, user=COORDINATOR)
+    assert one(db, Meeting).status == MeetingStatus.SCHEDULED
+    assert [r for r in fake_line.deliveries("push") if r.seq > mark] == []
+    question = asked[0]["text"]
+    assert "ประชุมกองทุนหมู่บ้านตำบลบางจาก" in question and "14 ส.ค. 2569" in question and "4 ห้อง" in question
+    assert labels(asked[0]) == ["ยืนยันยกเลิก #1", "ไม่ยกเลิก"]
+
+
+def test_the_keep_tap_leaves_the_meeting_as_it_was(line, db, net, meeting_14, fake_line):
+    mark = line.last_seq()
+    kept = line.tap(tap_data(line.say("ยกเลิกนัด #1", user=COORDINATOR), Action.CANCEL_STEP), user=COORDINATOR)
+    assert "ยังอยู่ตามเดิม" in kept[0]["text"]
+    assert one(db, Meeting).status == MeetingStatus.SCHEDULED
+    assert [r for r in fake_line.deliveries("push") if r.seq > mark] == []
+
+
+def test_a_second_confirming_tap_cancels_nothing_more_and_tells_nobody_again(line, db, net, meeting_14, fake_line):
+    confirm = tap_data(line.say("ยกเลิกนัด #1", user=COORDINATOR), Action.CONFIRM)
+    mark = line.last_seq()
+    line.tap(confirm, user=COORDINATOR)
+    told = len([r for r in fake_line.deliveries("push") if r.seq > mark])
+    assert told == 4
+    again = line.tap(confirm, user=COORDINATOR)
+    assert "ยกเลิกไปแล้ว" in again[0]["text"]
+    assert len([r for r in fake_line.deliveries("push") if r.seq > mark]) == told
+
+
+def test_a_confirming_tap_by_someone_not_a_coordinator_is_refused(line, db, net, meeting_14, fake_line):
+    confirm = tap_data(line.say("ยกเลิกนัด #1", user=COORDINATOR), Action.CONFIRM)
+    mark = line.last_seq()
+    refused = line.tap(confirm, user=leader_id(1), group=net.chats[FUND_1])
+    assert "ผู้ประสานงาน" in refused[0]["text"]
+    assert one(db, Meeting).status == MeetingStatus.SCHEDULED
+    assert [r for r in fake_line.deliveries("push") if r.seq > mark] == []
+
+
+def test_a_confirming_tap_after_the_meeting_moved_asks_again_with_the_new_time(line, db, net, meeting_14):
+    confirm = tap_data(line.say("ยกเลิกนัด #1", user=COORDINATOR), Action.CONFIRM)
+    line.say("เลื่อนนัด #1 16 ส.ค. 13:30", user=COORDINATOR)
+    again = line.tap(confirm, user=COORDINATOR)
+    assert one(db, Meeting).status == MeetingStatus.MOVED
+    assert "16 ส.ค. 2569" in again[0]["text"]
+    line.tap(tap_data(again, Action.CONFIRM), user=COORDINATOR)
+    assert one(db, Meeting).status == MeetingStatus.CANCELLED
+
+
+def test_two_confirming_taps_at_once_cancel_once_and_tell_each_chat_once(app, line, db, net, meeting_14, fake_line):
+    confirm = tap_data(line.say("ยกเลิกนัด #1", user=COORDINATOR), Action.CONFIRM)
+    mark = line.last_seq()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    statuses = []
+    try:
+        import urllib.request
+
+        barrier = threading.Barrier(2)
+
+        def tap():
+            body = json.dumps({"events": [line.postback_event(confirm, user=COORDINATOR)]}).encode()
+            request = urllib.request.Request(f"http://127.0.0.1:{server.port}/callback", data=body, method="POST",
+                                             headers={"X-Line-Signature": sign(TEST_SECRET, body),
+                                                      "Content-Type": "application/json"})
+            barrier.wait()
+            with urllib.request.urlopen(request, timeout=30) as response:
+                statuses.append(response.status)
+
+        threads = [threading.Thread(target=tap) for _ in range(2)]
+        [t.start() for t in threads]
+        [t.join() for t in threads]
+    finally:
+        server.shutdown()
+    assert statuses == [200, 200]
+    line.deliver()
+    assert one(db, Meeting).status == MeetingStatus.CANCELLED
+    told = sorted(r.body["to"] for r in fake_line.deliveries("push") if r.seq > mark)
+    assert told == sorted({net.chats[n] for n in (FUND_1, FUND_2, FUND_3, SAVINGS_TR)})
+    said = " ".join(m["text"] for m in line.conversation(COORDINATOR, mark) if m["type"] == "text")
+    assert said.count("ยกเลิกนัด #1 แล้ว") == 1 and "ยกเลิกไปแล้ว" in said
+
+
+def test_moving_to_a_day_of_the_month_taps_the_month_and_keeps_the_time(line, db, net, meeting_14):
+    answer = line.say("เลื่อนนัด #1 วันที่ 26", user=COORDINATOR)
+    days = [i["action"] for i in answer[0]["quickReply"]["items"] if i["action"]["type"] == "postback"]
+    assert [a["label"] for a in days] == ["พ. 26 ส.ค.", "ส. 26 ก.ย."]
+    line.tap(days[1]["data"], user=COORDINATOR)
+    assert one(db, Meeting).starts_at == datetime(2026, 9, 26, 2, 0, tzinfo=timezone.utc)

@@ -27,7 +27,7 @@ from models.people import Person, ensure_person
 from models.reminders import ReminderRun, RunStatus
 from scheduler.jobs import ClockContext, run_pass
 from tests import network
-from tests.linechat import texts
+from tests.linechat import tap_data, texts
 from tests.network import COORDINATOR, leader_id
 
 MEETBOT = [sys.executable, "-m", "bot.cli"]
@@ -128,7 +128,7 @@ def test_moving_a_meeting_reschedules_its_reminders_and_cancelling_stops_them(db
     shown = " ".join(texts([m for r in pushes_after(fake_line, mark) for m in r.body["messages"]]))
     assert "พรุ่งนี้ 09.00 น." in shown
     services.set_clock(lambda: new_eve + timedelta(minutes=5))
-    line.say("ยกเลิกนัด #1", user=COORDINATOR)
+    line.tap(tap_data(line.say("ยกเลิกนัด #1", user=COORDINATOR), Action.CONFIRM), user=COORDINATOR)
     mark = last_seq(fake_line)
     assert run_pass(context, datetime(2026, 8, 17, 0, 0, tzinfo=timezone.utc))["reminders"]["sent"] == 0
     assert pushes_after(fake_line, mark) == []

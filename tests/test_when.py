@@ -10,8 +10,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from thai.when import (
+    Recurring,
     Unclear,
     When,
+    format_choice,
+    format_choice_date,
     format_thai_date,
     format_thai_datetime,
     format_thai_time,
@@ -64,6 +67,25 @@ READS = [
     ("1 มี.ค. 2570 9 โมง", at(2027, 3, 1, 9)),
     ("29 ก.พ. 2571 9 โมง", at(2028, 2, 29, 9)),
     ("15 ส.ค. 2568 9 โมง", at(2025, 8, 15, 9)),  # in the past, year given: the caller decides
+    # two digits after a Thai month are always พ.ศ. 25xx, even long past (the caller says so)
+    ("15 ส.ค.48 บ่ายโมงครึ่ง วัดบางหลวง", at(2005, 8, 15, 13, 30)),
+    ("15 ส.ค. 48 บ่ายโมงครึ่ง", at(2005, 8, 15, 13, 30)),
+    ("15 ส.ค. 26 9 โมง", at(1983, 8, 15, 9)),  # not ค.ศ. 2026: Thai writing means 2526
+    ("15 ส.ค.69 9:00", at(2026, 8, 15, 9)),
+    ("15 ส.ค. 70 9:00", at(2027, 8, 15, 9)),
+    ("15 สิงหาคม 68 9:00", at(2025, 8, 15, 9)),
+    ("15 ส.ค. พ.ศ. 69 9:00", at(2026, 8, 15, 9)),
+    ("15 ส.ค. ค.ศ. 26 9:00", at(2026, 8, 15, 9)),  # the era word said: ค.ศ.
+    ("๑๕ ส.ค. ๖๙ ๙ โมง", at(2026, 8, 15, 9)),
+    # two digits after a numeric month: whichever of พ.ศ. 25xx and ค.ศ. 20xx is near (-1 to +5 years)
+    ("15/8/26 9 โมง", at(2026, 8, 15, 9)),
+    ("15/08/69 9 โมง", at(2026, 8, 15, 9)),
+    ("15.8.69 9 โมง", at(2026, 8, 15, 9)),
+    ("15-8-27 9 โมง", at(2027, 8, 15, 9)),
+    ("15/8/68 9 โมง", at(2025, 8, 15, 9)),  # a year back: past, the caller says so
+    # after an English month the same, trying ค.ศ. first
+    ("15 Aug 26 9am", at(2026, 8, 15, 9)),
+    ("15 Aug 69 9am", at(2026, 8, 15, 9)),
     # numeric, day first; ISO year first
     ("15/8 สองทุ่ม", at(2026, 8, 15, 20)),
     ("15/08/2569 6 โมงเย็น", at(2026, 8, 15, 18)),
@@ -182,6 +204,10 @@ UNCLEAR = [
     ("next week 9am", "สัปดาห์หน้า", [at(2026, 8, d, 9) for d in range(3, 10)]),
     ("วันที่ 26 เวลา 9.00 น.ที่วัดบางหลวง", "เดือนไหน", [at(2026, 8, 26, 9), at(2026, 9, 26, 9)]),
     ("15/8/10 9 โมง", "ปีไหน", []),
+    # a number after a month that is neither a year nor a count is asked about, never dropped
+    ("15/8/48 9 โมง", "ปี 48 คือปีไหน", []),
+    ("15 ส.ค. 1234 9 โมง", "ปี 1234 คือปีไหน", []),
+    ("15 Aug 48 9am", "ปี 48 คือปีไหน", []),
     ("วันศุกร์ที่ 15 ส.ค. 2569 เวลา 09.00 น.", "เป็นวันเสาร์ ไม่ใช่วันศุกร์", [at(2026, 8, 15, 9)]),
     (
         "ครั้งแรกวันที่ 15 ส.ค. ครั้งที่ 2 วันที่ 6 ก.ย. ที่วัดบางหลวง",
@@ -240,6 +266,9 @@ RESTS = [
     ("15 ส.ค. 09.00 น.ที่วัดบางหลวง", "ที่วัดบางหลวง", "15 ส.ค.", "09.00 น."),
     ("15 ส.ค. 10 คน 9 โมง", "10 คน", "15 ส.ค.", "9 โมง"),  # 10 is a headcount, not the year
     ("15 ส.ค. 27 คน 9 โมง", "27 คน", "15 ส.ค.", "9 โมง"),
+    ("15 ส.ค. 20 กองทุน 9 โมง", "20 กองทุน", "15 ส.ค.", "9 โมง"),
+    ("15 aug 10 people 9am", "10 people", "15 aug", "9am"),
+    ("15 ส.ค.48 บ่ายโมงครึ่ง วัดบางหลวง", "วัดบางหลวง", "15 ส.ค.48", "บ่ายโมงครึ่ง"),  # not "48 วัดบางหลวง"
     ("ไป ๔ คน  ๑๕ ส.ค.   ๙ โมง", "ไป ๔ คน", "๑๕ ส.ค.", "๙ โมง"),  # digits kept as typed
     ("กรรมการต้องเที่ยงตรง พรุ่งนี้ 9 โมง", "กรรมการต้องเที่ยงตรง", "พรุ่งนี้", "9 โมง"),
     ("บ้านเลขที่ 12/3 หมู่ 6 พรุ่งนี้ 9 โมง", "บ้านเลขที่ 12/3 หมู่ 6", "พรุ่งนี้", "9 โมง"),
@@ -253,6 +282,80 @@ def test_leaves_the_venue_and_title_in_rest(text, rest, date_text, time_text):
     result, left = parse_when(text, NOW)
     assert isinstance(result, When), result
     assert (left, result.date_text, result.time_text) == (rest, date_text, time_text)
+
+
+def test_several_days_without_a_time_say_the_time_is_still_to_ask():
+    result, _ = parse_when("วันที่ 26 ที่วัดบางหลวง", NOW)
+    assert result == Unclear("ไม่แน่ใจว่าเดือนไหน", [at(2026, 8, 26), at(2026, 9, 26)], has_time=False)
+    result, _ = parse_when("15 ส.ค.", NOW)
+    assert isinstance(result, Unclear) and not result.has_time
+    result, _ = parse_when("15 ส.ค. 2 โมง", NOW)
+    assert isinstance(result, Unclear) and result.has_time
+
+
+# (text, the phrase echoed): a series is never read as its first date.
+RECURRING = [
+    ("นัด ทุกวันจันทร์ 09:00 วัดบางหลวง", "ทุกวันจันทร์"),
+    ("ทุกจันทร์ 9 โมง", "ทุกจันทร์"),
+    ("ทุกๆวันจันทร์ 9 โมง", "ทุกๆวันจันทร์"),
+    ("ทุก ๆ วันศุกร์ บ่ายสอง", "ทุก ๆ วันศุกร์"),
+    ("ทุกวันที่ 5 09:00", "ทุกวันที่ 5"),
+    ("ทุกวันที่ ๕ ๙ โมง", "ทุกวันที่ ๕"),
+    ("ทุกวันจันทร์ที่ 5", "ทุกวันจันทร์ที่ 5"),
+    ("ทุกเดือน วันที่ 5 9 โมง", "ทุกเดือน"),
+    ("ทุกสัปดาห์ วันพุธ 13:00", "ทุกสัปดาห์"),
+    ("ทุกอาทิตย์ 9 โมง", "ทุกอาทิตย์"),
+    ("ทุกต้นเดือน 9 โมง", "ทุกต้นเดือน"),
+    ("ทุก 2 สัปดาห์ 9 โมง", "ทุก 2 สัปดาห์"),
+    ("ทุกวัน 9 โมง", "ทุกวัน"),
+    ("เดือนละครั้ง วันที่ 5 9 โมง", "เดือนละครั้ง"),
+    ("สัปดาห์ละ 2 ครั้ง 9 โมง", "สัปดาห์ละ 2 ครั้ง"),
+    ("every Monday 9am", "every Monday"),
+    ("every month on the 5th 9am", "every month"),
+    ("each week 9am", "each week"),
+    ("every other friday 2pm", "every other friday"),
+    ("weekly on Monday 9am", "weekly"),
+]
+
+
+@pytest.mark.parametrize("text, phrase", RECURRING, ids=[t for t, _ in RECURRING])
+def test_a_repeating_phrase_is_recurring_not_one_date(text, phrase):
+    result, _ = parse_when(text, NOW)
+    assert result == Recurring(phrase)
+
+
+@pytest.mark.parametrize("text", [
+    "นัดกรรมการกองทุนทุกกองทุนที่มัสยิดหมู่ 6 วันที่ 17 ส.ค. 9 โมง",  # every fund, not a series
+    "ทุกวันนี้ฝนตก พรุ่งนี้ 9 โมง",  # nowadays
+    "ประชุมประจำเดือน 15 ส.ค. 9 โมง",  # this month's regular meeting: one date
+    "ทุกคนมา 15 ส.ค. 9 โมง",
+])
+def test_one_meeting_that_mentions_ทุก_is_still_one_date(text):
+    assert isinstance(parse_when(text, NOW)[0], When)
+
+
+# (text, expected start): moving a meeting of Friday 14 August, a time alone keeps its day.
+ON_THE_DAY = [
+    ("บ่ายสอง", at(2026, 8, 14, 14)),
+    ("เป็น 13:30", at(2026, 8, 14, 13, 30)),
+    ("บ่ายโมงครึ่ง", at(2026, 8, 14, 13, 30)),
+    ("2pm", at(2026, 8, 14, 14)),
+    ("สิบโมง", at(2026, 8, 14, 10)),
+    ("พรุ่งนี้ บ่ายสอง", at(2026, 7, 28, 14)),  # a date said wins over the day given
+]
+
+
+@pytest.mark.parametrize("text, start", ON_THE_DAY, ids=[t for t, _ in ON_THE_DAY])
+def test_a_time_alone_is_read_on_the_day_given(text, start):
+    result, _ = parse_when(text, NOW, need_time=False, day=date(2026, 8, 14))
+    assert isinstance(result, When) and result.start == start and result.has_time
+
+
+def test_a_time_alone_without_a_day_given_is_no_date():
+    assert parse_when("บ่ายสอง", NOW, need_time=False) == (None, "บ่ายสอง")
+    assert parse_when("ไป 4 คน", NOW, need_time=False, day=date(2026, 8, 14)) == (None, "ไป 4 คน")
+    unclear, _ = parse_when("2 โมง", NOW, need_time=False, day=date(2026, 8, 14))
+    assert unclear == Unclear("ไม่แน่ใจว่า 2 โมง คือ 14.00 น. หรือ 08.00 น.", [at(2026, 8, 14, 14), at(2026, 8, 14, 8)])
 
 
 def test_unclear_keeps_the_rest_too():
@@ -314,6 +417,24 @@ def test_formats_date_and_time_alone():
     assert format_thai_date(date(2026, 8, 8)) == "วันเสาร์ที่ 8 ส.ค. 2569"
     assert format_thai_time(at(2026, 8, 15, 9)) == "09.00 น."
     assert format_thai_time(time(13, 30)) == "13.30 น."
+
+
+@pytest.mark.parametrize("dt, lang, text", [
+    (at(2026, 8, 14, 14), "th", "14:00 ศ. 14 ส.ค."),
+    (at(2026, 8, 14, 8), "th", "08:00 ศ. 14 ส.ค."),
+    (at(2026, 8, 13, 9, 30), "th", "09:30 พฤ. 13 ส.ค."),
+    (at(2026, 8, 16, 9), "th", "09:00 อา. 16 ส.ค."),
+    (at(2026, 8, 14, 14), "en", "14:00 Fri 14 Aug"),
+    (datetime(2026, 8, 14, 20, 0, tzinfo=ZoneInfo("UTC")), "th", "03:00 ส. 15 ส.ค."),  # shown in Bangkok
+])
+def test_a_reading_on_a_button_shows_its_time_first_within_20_characters(dt, lang, text):
+    assert format_choice(dt, lang=lang) == text
+    assert len(text) <= 20
+
+
+def test_a_day_on_a_button_is_short():
+    assert format_choice_date(date(2026, 9, 26)) == "ส. 26 ก.ย."
+    assert format_choice_date(date(2026, 9, 26), lang="en") == "Sat 26 Sep"
 
 
 def test_what_the_bot_writes_it_reads_back():

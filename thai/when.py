@@ -10,7 +10,19 @@ after the time is known, because "no year given" means "the next such date", and
 counts while the time is still ahead.
 
 Readings are never guessed silently: when a phrase has two plausible readings (`2 โมง`,
-`เวลา 9`, `วันที่ 25` without a month) the answer is `Unclear` with the candidates.
+`เวลา 9`, `วันที่ 25` without a month) the answer is `Unclear` with the candidates; a number
+after a month that can be neither a year nor a count is asked about, never dropped.
+
+Years written with two digits:
+- after a Thai month (`15 ส.ค. 69`, `15 ส.ค.48`) they are always พ.ศ. 25xx, as Thai people write
+  them: `48` is 2548 (2005), so the caller can say that date has passed rather than guess;
+- after a numeric month (`15/8/69`, `15.8.26`) they are whichever of พ.ศ. 25xx and ค.ศ. 20xx lies
+  between a year back and five ahead (the two never overlap: 68-74 are พ.ศ., 25-31 ค.ศ.); when
+  neither does (`15/8/48`) the year is asked about;
+- after an English month, the same, trying ค.ศ. first.
+
+A repeating phrase (`ทุกวันจันทร์`, `ทุกวันที่ 5`, `ทุกเดือน`, `every Monday`) is `Recurring`:
+one meeting is never made out of it.
 """
 
 from __future__ import annotations
@@ -28,8 +40,11 @@ BANGKOK = ZoneInfo("Asia/Bangkok")
 
 __all__ = [
     "BANGKOK",
+    "Recurring",
     "Unclear",
     "When",
+    "format_choice",
+    "format_choice_date",
     "format_thai_date",
     "format_thai_datetime",
     "format_thai_time",
@@ -51,6 +66,14 @@ class When:
 class Unclear:
     reason: str  # short Thai explanation to show the user
     candidates: list[datetime]  # possible readings, may be empty
+    has_time: bool = True  # False: the candidates are days (at 00:00) and the time is still to ask
+
+
+@dataclass(frozen=True)
+class Recurring:
+    """A repeating meeting (`ทุกวันจันทร์`, `every month`): not one date, so nothing is read."""
+
+    phrase: str  # as typed, for echoing back
 
 
 # --------------------------------------------------------------------------- vocabulary
@@ -134,7 +157,8 @@ _YEAR = (
 )
 # Words after a number that make it a count or a clock time, not a year: `15 ส.ค. 10 คน`.
 _NOT_A_YEAR = re.compile(
-    r"\s*(?:คน|ท่าน|บาท|ล้าน|โมง|ทุ่ม|น\.|นาฬิกา|นาที|ชั่วโมง|ชม|ราย|กลุ่ม|หมู่|%|am|pm)",
+    r"\s*(?:คน|ท่าน|บาท|ล้าน|โมง|ทุ่ม|น\.|นาฬิกา|นาที|ชั่วโมง|ชม|ราย|กลุ่ม|กองทุน|หมู่|ครัวเรือน|%|am|pm"
+    r"|people|persons?|pax|groups?)",
     re.IGNORECASE,
 )
 
@@ -337,18 +361,26 @@ def _at_hour(m: re.Match[str], s: str, today: date) -> _Hit | None:
 # ----- dates
 
 
-def _year(text: str, *, prefer_be: bool, today: date) -> int | None:
+def _year(text: str, *, prefer_be: bool, today: date, era: str | None = None, thai_month: bool = False) -> int | None:
     """A written year as a CE year; None when it cannot be one.
 
     Four digits from 2400 up are Buddhist era (พ.ศ. = ค.ศ. + 543), whatever era word is
-    written with them. Two digits are whichever of พ.ศ. 25xx and ค.ศ. 20xx lies between a
-    year back and five ahead, trying first the one the writing suggests (Thai month: พ.ศ.).
+    written with them. Two digits after a Thai month are พ.ศ. 25xx (so `48` is 2005, in the
+    past, and said so), and so are two digits written with `พ.ศ.`; with `ค.ศ.` they are 20xx.
+    Otherwise two digits are whichever of พ.ศ. 25xx and ค.ศ. 20xx lies between a year back and
+    five ahead, trying first the one the writing suggests (numeric month: พ.ศ.; English: ค.ศ.).
     """
     v = int(text)
     if len(text) == 4:
         ce = v - 543 if v >= 2400 else v
         return ce if 1900 <= ce <= 2200 else None
-    readings = (2500 + v - 543, 2000 + v) if prefer_be else (2000 + v, 2500 + v - 543)
+    be, ce = 2500 + v - 543, 2000 + v
+    era_word = re.sub(r"[.\s]", "", era or "")
+    if era_word == "คศ":
+        return ce
+    if thai_month or era_word == "พศ":
+        return be
+    readings = (be, ce) if prefer_be else (ce, be)
     return next((y for y in readings if today.year - 1 <= y <= today.year + 5), None)
 
 
@@ -403,17 +435,22 @@ def _iso(m: re.Match[str], s: str, today: date) -> _Hit | None:
     return _date_hit(m, m.end(), _calendar_date(d, mo, y, None), text_end=m.end("d"))
 
 
-def _day_month(m: re.Match[str], s: str, today: date, month: int, *, prefer_be: bool) -> _Hit | None:
-    """Day, month name and maybe a year; a number after the month that is not a year stays."""
+def _day_month(
+    m: re.Match[str], s: str, today: date, month: int, *, prefer_be: bool, thai_month: bool = False
+) -> _Hit | None:
+    """Day, month name and maybe a year; a count after the month (`15 ส.ค. 10 คน`) stays, and
+    a number that can be neither is asked about rather than dropped into the title."""
     d = int(m.group("d"))
     if not 1 <= d <= 31:
         return None
     wd, end, year = _weekday_of(m.group("wd")), m.end(), None
     if m.group("y"):
-        if not _NOT_A_YEAR.match(s, m.end("y")):
-            year = _year(m.group("y"), prefer_be=prefer_be, today=today)
-        if year is None:
+        if _NOT_A_YEAR.match(s, m.end("y")):
             end = m.end("mon")
+        else:
+            year = _year(m.group("y"), prefer_be=prefer_be, today=today, era=m.group("era"), thai_month=thai_month)
+            if year is None:
+                return _date_hit(m, end, _problem(f"ไม่แน่ใจว่าปี {m.group('y')} คือปีไหน"))
     return _date_hit(m, end, _calendar_date(d, month, year, wd))
 
 
@@ -421,7 +458,7 @@ def _day_month(m: re.Match[str], s: str, today: date, month: int, *, prefer_be: 
 def _thai_month(m: re.Match[str], s: str, today: date) -> _Hit | None:
     """`15 ส.ค.`, `15 สค`, `วันที่ 15 สิงหาคม`, `15 สิงหา 69`, `วันเสาร์ที่ 15 ส.ค. 2569`."""
     month = _lookup(_THAI_MONTHS, m.group("mon"))
-    return _day_month(m, s, today, month, prefer_be=True)
+    return _day_month(m, s, today, month, prefer_be=True, thai_month=True)
 
 
 @_pattern(rf"{_WD_PREFIX}{_NUM_START}(?P<d>[0-9]{{1,2}})(?:st|nd|rd|th)?\s*(?P<mon>{_MON_EN}){_YEAR}")
@@ -446,7 +483,7 @@ def _numeric(m: re.Match[str], today: date) -> _Hit | None:
     if m.group("y"):
         year = _year(m.group("y"), prefer_be=True, today=today)
         if year is None:
-            return _date_hit(m, m.end(), _problem("ไม่แน่ใจว่าปีไหน"))
+            return _date_hit(m, m.end(), _problem(f"ไม่แน่ใจว่าปี {m.group('y')} คือปีไหน"))
     return _date_hit(m, m.end(), _calendar_date(d, mo, year, wd))
 
 
@@ -587,6 +624,28 @@ def _english_weekday(m: re.Match[str], s: str, today: date) -> _Hit | None:
     return _date_hit(m, m.end(), _weekday_date(wd, mode))
 
 
+# ----- repeating meetings
+
+_EVERY_TH = (
+    rf"ทุก\s*(?:ๆ\s*)?(?:วัน(?!นี้)(?:\s*(?:{_WD_TH}))?(?:\s*ที่\s*[0-9]{{1,2}})?|(?:{_WD_TH})"
+    r"|สัปดาห์|อาทิตย์|เดือน|ปี|ต้นเดือน|กลางเดือน|สิ้นเดือน|ปลายเดือน"
+    r"|[0-9]{1,2}\s*(?:วัน|สัปดาห์|อาทิตย์|เดือน))"
+    r"|(?:สัปดาห์|อาทิตย์|เดือน|ปี)\s*ละ\s*(?:ครั้ง|หน|[0-9]{1,2}\s*(?:ครั้ง|หน))"
+)
+_EVERY_EN = (
+    rf"(?<![a-z])(?:every|each)\s+(?:other\s+)?(?:day|week|month|year|weekday|(?:{_alt(_WEEKDAYS_EN)})s?"
+    r"|[0-9]{1,2}\s*(?:days?|weeks?|months?))(?![a-z])"
+    r"|(?<![a-z])(?:daily|weekly|fortnightly|biweekly|monthly)(?![a-z])(?=\s*(?:on|at|[0-9]|$))"
+)
+
+
+@_pattern(rf"{_EVERY_TH}|{_EVERY_EN}")
+def _repeating(m: re.Match[str], s: str, today: date) -> _Hit | None:
+    """`ทุกวันจันทร์`, `ทุกวันที่ 5`, `ทุกเดือน`, `เดือนละครั้ง`, `every Monday`: a series, not a date
+    (`ทุกวันนี้`, nowadays, and `ทุกกองทุน`, every fund, are neither)."""
+    return _Hit(m.start(), m.end(), "repeat", _problem("repeat"))
+
+
 # --------------------------------------------------------------------------- reading
 
 
@@ -650,31 +709,41 @@ def _read_time(hits: list[_Hit], hint: str | None, said: str) -> tuple[tuple[tim
 
 
 def parse_when(
-    text: str, now: datetime, tz: ZoneInfo = BANGKOK, *, need_time: bool = True
-) -> tuple[When | Unclear | None, str]:
-    """Find the date/time in `text`; return (result, rest) where rest is text with the date/time words removed and whitespace normalised (the caller uses rest as venue/title). None when no date at all is present."""
+    text: str, now: datetime, tz: ZoneInfo = BANGKOK, *, need_time: bool = True, day: date | None = None
+) -> tuple[When | Unclear | Recurring | None, str]:
+    """Find the date/time in `text`; return (result, rest) where rest is text with the date/time
+    words removed and whitespace normalised (the caller uses rest as venue/title).
+
+    None when no date at all is present; with `day` given (moving a meeting: a time alone keeps
+    its day), a time alone is read on that day. `Recurring` when the text asks for a series.
+    """
     now = _local(now, tz)
     hits = _scan(text.translate(_NORMALISE), now.date())
-    date_hits = [h for h in hits if h.kind == "date"]
-    if not date_hits:
-        return None, _squash(text)
-    time_hits = [h for h in hits if h.kind == "time"]
     bounds = [0] + [i for h in hits for i in (h.start, h.end)] + [len(text)]
     rest = _squash(" ".join(text[a:b] for a, b in zip(bounds[::2], bounds[1::2])))
+    repeats = [h for h in hits if h.kind == "repeat"]
+    if repeats:
+        return Recurring(_echo(text, repeats)), rest
+    date_hits = [h for h in hits if h.kind == "date"]
+    time_hits = [h for h in hits if h.kind == "time"]
+    if not date_hits and (day is None or not time_hits):
+        return None, _squash(text)
     date_text, time_text = _echo(text, date_hits), _echo(text, time_hits) or None
 
     hint = next((h.hint for h in date_hits if h.hint), None)
     times, time_reason = _read_time(time_hits, hint, time_text or "")
-    day = _read_date(date_hits, now, times[0] if times else None)
+    if date_hits or day is None:
+        day = _read_date(date_hits, now, times[0] if times else None)
     if isinstance(day, _Problem):
-        return Unclear(day.reason, [_at(d, t, tz) for d in day.dates for t in times or (None,)]), rest
+        return Unclear(day.reason, [_at(d, t, tz) for d in day.dates for t in times or (None,)],
+                       has_time=bool(times)), rest
     if time_reason:
         return Unclear(time_reason, [_at(day, t, tz) for t in times]), rest
     if times:
         return When(_at(day, times[0], tz), date_text, time_text, True), rest
     if need_time:
         # The date is known: candidates[0] carries it so the caller can ask for the time only.
-        return Unclear(f"ยังไม่ได้บอกเวลา: {format_thai_date(day)} กี่โมง", [_at(day, None, tz)]), rest
+        return Unclear(f"ยังไม่ได้บอกเวลา: {format_thai_date(day)} กี่โมง", [_at(day, None, tz)], has_time=False), rest
     return When(_at(day, None, tz), date_text, None, False), rest
 
 
@@ -721,6 +790,24 @@ def format_thai_time(dt: datetime | time, tz: ZoneInfo = BANGKOK) -> str:
     """`09.00 น.`: the 24-hour clock with a dot, as Thai notices write it."""
     t = dt if isinstance(dt, time) else _as_local(dt, tz)
     return f"{t.hour:02d}.{t.minute:02d} น."
+
+
+_WEEKDAY_ABBR = ("จ.", "อ.", "พ.", "พฤ.", "ศ.", "ส.", "อา.")
+
+
+def format_choice_date(dt: date | datetime, tz: ZoneInfo = BANGKOK, lang: str = "th") -> str:
+    """`ศ. 14 ส.ค.`, `Fri 14 Aug`: a day on a button (LINE cuts labels at 20 characters)."""
+    local = _as_local(dt, tz)
+    if lang == "en":
+        return local.strftime("%a %-d %b")
+    return f"{_WEEKDAY_ABBR[local.weekday()]} {local.day} {_MONTH_ABBR[local.month - 1]}"
+
+
+def format_choice(dt: datetime, tz: ZoneInfo = BANGKOK, lang: str = "th") -> str:
+    """`14:00 ศ. 14 ส.ค.`: a reading on a button, the time first so two readings of one day
+    differ in what shows (at most 18 characters)."""
+    local = _as_local(dt, tz)
+    return f"{local:%H:%M} {format_choice_date(local, tz, lang)}"
 
 
 def format_thai_datetime(dt: datetime, tz: ZoneInfo = BANGKOK) -> str:
