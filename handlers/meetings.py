@@ -20,7 +20,7 @@ from models.meetings import (
     create_meeting,
     get_meeting,
     invite,
-    invited_chat_ids,
+    meeting_chats,
     move_meeting,
     open_meetings_in_chat,
     upcoming_meetings,
@@ -390,20 +390,17 @@ def handle_summary_tap(turn: Turn, fields: dict) -> None:
 
 
 def _tell_invited(turn: Turn, meeting: Meeting, current: MeetingTally, notice, what: str) -> int:
-    """Push the updated card with a notice to every invited chat but this one; returns how many."""
+    """Push the updated card with a notice to every chat of the meeting but this one; returns how many."""
     told = 0
-    for chat_id in invited_chat_ids(meeting):
-        if chat_id == turn.event.chat_id:
+    for chat in meeting_chats(turn.session, meeting):
+        if chat.id == turn.event.chat_id:
             continue
-        chat = turn.session.get(Chat, chat_id)
-        if chat is not None and chat.left_at is not None:
-            continue
-        group_id = next((inv.group_id for inv in meeting.invitations if inv.group.chat_id == chat_id), None)
-        lang = (chat.language if chat else None) or "th"
-        turn.push(chat_id, [card(turn, meeting, current, lang=lang, group_id=group_id, notice=notice(lang))],
+        group_id = next((inv.group_id for inv in meeting.invitations if inv.group.chat_id == chat.id), None)
+        lang = chat.language or "th"
+        turn.push(chat.id, [card(turn, meeting, current, lang=lang, group_id=group_id, notice=notice(lang))],
                   purpose=what, meeting_id=meeting.id,
-                  dedupe_key=f"{what}:{meeting.id}:{chat_id}:{meeting.updated_at.isoformat()}",
-                  cost=chat_cost(chat.member_count if chat else None))
+                  dedupe_key=f"{what}:{meeting.id}:{chat.id}:{meeting.updated_at.isoformat()}",
+                  cost=chat_cost(chat.member_count))
         told += 1
     return told
 
