@@ -8,9 +8,8 @@ from sqlalchemy import select
 from handlers import postbacks, replies
 from handlers.meetings import resolve_meeting
 from handlers.postbacks import Action
-from handlers.texts import t
+from handlers.texts import datetime_text, t, time_text
 from handlers.turn import Turn
-from handlers.when import format_thai_datetime, format_thai_time
 from models.attendance import CheckInClosed, Method, check_in, check_in_open
 from models.meetings import Meeting, MeetingStatus, open_meetings_in_chat
 from models.network import FinancialGroup, find_groups, normalise_name
@@ -36,7 +35,7 @@ def _meeting_now(turn: Turn, code: int | None) -> Meeting | None:
     if candidates:
         soonest = min(candidates, key=lambda m: m.starts_at)
         turn.say(replies.text(t(turn.lang, "check_in_closed",
-                                when=format_thai_datetime(soonest.starts_at, turn.settings.timezone))))
+                                when=datetime_text(soonest.starts_at, turn.settings.timezone, turn.lang))))
     else:
         turn.say(replies.text(t(turn.lang, "check_in_no_meeting")))
     return None
@@ -58,15 +57,15 @@ def _check_in(turn: Turn, meeting: Meeting, person: Person, group: FinancialGrou
         row, new = check_in(turn.session, meeting=meeting, person=person, group_id=group.id if group else None,
                             method=method, by=by, now=turn.now)
     except CheckInClosed:
-        turn.say(replies.text(t(turn.lang, "check_in_closed", when=format_thai_datetime(meeting.starts_at, tz))))
+        turn.say(replies.text(t(turn.lang, "check_in_closed", when=datetime_text(meeting.starts_at, tz, turn.lang))))
         return
     name = person_label(person)
-    time_text = format_thai_time(row.checked_in_at, tz)
+    at = time_text(row.checked_in_at, tz, turn.lang)
     if new:
         turn.say(replies.text(t(turn.lang, "checked_in", name=name, group=group.name if group else "-",
-                                code=meeting.code, time=time_text)))
+                                code=meeting.code, time=at)))
     else:
-        turn.say(replies.text(t(turn.lang, "already_checked_in", name=name, time=time_text)))
+        turn.say(replies.text(t(turn.lang, "already_checked_in", name=name, time=at)))
 
 
 def handle_here(turn: Turn, command) -> None:

@@ -61,6 +61,7 @@ __all__ = [
     "group_tally_line",
     "meeting_card",
     "meetings_list_message",
+    "reminder_message",
     "state_mark",
     "summary_messages",
     "truncate",
@@ -513,6 +514,40 @@ def meeting_card(meeting: Meeting, tally: MeetingTally | None, *, lang: str = "t
     if answerable:
         message["quickReply"] = answer_quick_replies(meeting.id, group_id, lang)
     return message
+
+
+def reminder_message(meeting: Meeting, *, lang: str = "th", group_id: int | None = None, notice: str,
+                     when: str) -> dict[str, Any]:
+    """The short reminder sent on the day: a small bubble with the notice, the title, when, where
+    (with the map when known) and the three answer buttons; not the whole card again."""
+    from handlers.texts import response_button, t
+
+    body: list[dict[str, Any]] = [
+        _text(truncate(" ".join(notice.split()), 200), size="md", weight="bold", color=GREEN),
+        _text(truncate(" ".join((meeting.title or "").split()) or meeting.code, 150), size="lg", weight="bold",
+              margin="md"),
+        _text("🕘 " + truncate(when, 150), size="md", margin="sm"),
+    ]
+    venue = _venue(meeting)
+    if venue:
+        body.append(_text("📍 " + venue, size="md", margin="sm"))
+    footer: list[dict[str, Any]] = []
+    map_uri = _map_uri(meeting)
+    if map_uri:
+        footer.append(_button({"type": "uri", "label": t(lang, "reminder_map"), "uri": map_uri}, "link",
+                              height="sm"))
+    labels = {r: response_button(lang, r) for r in Response.ALL}
+    footer.append({"type": "box", "layout": "horizontal", "spacing": "sm", "contents": [
+        _button(_postback(labels[r], encode(Action.ANSWER, m=meeting.id, r=r, g=group_id),
+                          f"{labels[r]} #{meeting.id}"),
+                "primary" if r == Response.GOING else "secondary", height="sm",
+                **({"color": GREEN} if r == Response.GOING else {}))
+        for r in (Response.GOING, Response.NOT_GOING, Response.MAYBE)]})
+    alt = t(lang, "reminder_short_alt", code=meeting.code, title=" ".join((meeting.title or "").split()), when=when)
+    return {"type": "flex", "altText": truncate(alt, MAX_ALT_TEXT), "contents": {
+        "type": "bubble", "size": "kilo",
+        "body": {"type": "box", "layout": "vertical", "spacing": "sm", "contents": body},
+        "footer": {"type": "box", "layout": "vertical", "spacing": "sm", "contents": footer}}}
 
 
 def answer_confirmation(meeting: Meeting, group: GroupTally | None, *, response: str, headcount: int | None = None,

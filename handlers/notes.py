@@ -6,7 +6,7 @@ import re
 
 from handlers import replies
 from handlers.meetings import resolve_meeting
-from handlers.texts import t
+from handlers.texts import date_text, t
 from handlers.turn import Turn
 from models.notes import (
     Tag,
@@ -59,9 +59,9 @@ def handle_note(turn: Turn, command) -> None:
     owner = ensure_person(turn.session, mentioned[0]) if mentioned else None
     note = add_note(turn.session, meeting=meeting, author=turn.person, text=command.text, chat_id=turn.event.chat_id,
                     line_message_id=turn.event.message_id, now=turn.now, tz=turn.settings.timezone, owner=owner)
-    tags = "".join(f" #{Tag.THAI[tag]}" for tag in note.tags)
+    tags = "".join(f" #{t(turn.lang, 'tag_' + tag)}" for tag in note.tags)
     if note.due_date:
-        tags += f" กำหนด {note.due_date:%d/%m}/{note.due_date.year + 543}"
+        tags += t(turn.lang, "note_due", date=date_text(note.due_date, turn.settings.timezone, turn.lang))
     turn.say(replies.text(t(turn.lang, "note_saved", code=meeting.code, tags=tags)))
 
 

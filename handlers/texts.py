@@ -296,6 +296,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "status_cancelled": ("ยกเลิกแล้ว", "cancelled"),
     "status_done": ("จบแล้ว", "over"),
     "people_count": ("{n} คน", "{n} people"),
+    "tag_resolution": ("มติ", "resolution"),
+    "tag_problem": ("ปัญหา", "problem"),
+    "tag_action": ("งาน", "action"),
+    "note_due": (" กำหนด {date}", " due {date}"),
 }
 
 _WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")

@@ -78,7 +78,7 @@ def test_a_whole_meeting_in_english_chats_has_no_thai_in_anything_the_bot_sent(d
         line.say("/lang en", user=person)
     line.say("English", user=LEADER_1, group=GROUP_CHAT)
     line.say("/help", user=LEADER_1, group=GROUP_CHAT)
-    line.say("/meet 2026-08-14 09:00 at Hall about Budget", user=COORDINATOR)
+    line.say("/meet 2026-08-14 09:00 Hall about Budget", user=COORDINATOR)
     with db.reading() as s:
         meeting_id = s.scalar(select(Meeting.id).where(Meeting.title == "Budget"))
     code = f"#{meeting_id}"
@@ -107,7 +107,7 @@ def test_a_whole_meeting_in_english_chats_has_no_thai_in_anything_the_bot_sent(d
     line.say(f"/minutes {code}", user=COORDINATOR)
 
     # A second meeting, cancelled (with whatever confirmation the bot asks for).
-    line.say("/meet 2026-09-01 09:00 at Hall about Spare", user=COORDINATOR)
+    line.say("/meet 2026-09-01 09:00 Hall about Spare", user=COORDINATOR)
     with db.reading() as s:
         spare = s.scalar(select(Meeting.id).where(Meeting.title == "Spare"))
     line.say(f"/invite Fund 1 5 #{spare}", user=COORDINATOR)
