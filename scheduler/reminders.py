@@ -57,7 +57,7 @@ def _nudge_recipients(session, meeting: Meeting, current: MeetingTally) -> tuple
             for person in leaders_of(session, group.group_id):
                 if person.line_user_id and person.forgotten_at is None:
                     unanswered.setdefault(person.id, person)
-    not_going = {g.group_id for g in current.groups if g.state == GroupState.NOT_GOING}
+    not_going = groups_said_no(session, meeting, current)
     maybe: dict[int, Person] = {}
     for person, group_id in session.execute(
             select(Person, Answer.group_id).join(Answer, Answer.person_id == Person.id)
@@ -68,13 +68,22 @@ def _nudge_recipients(session, meeting: Meeting, current: MeetingTally) -> tuple
     return list(unanswered.values()), list(maybe.values())
 
 
-def _chats_to_remind(meeting: Meeting, current: MeetingTally, chats: list[Chat]) -> list[Chat]:
+def groups_said_no(session, meeting: Meeting, current: MeetingTally) -> set[int]:
+    """Invited groups that said ไม่ไป: every answer in it is no, or its leader said no for the
+    group and nobody in it says they are coming (a member's old "maybe" does not undo the leader's no)."""
+    leader_said_no = set(session.scalars(select(Answer.group_id).where(
+        Answer.meeting_id == meeting.id, Answer.for_group.is_(True), Answer.response == Response.NOT_GOING)))
+    return {g.group_id for g in current.groups
+            if g.state == GroupState.NOT_GOING or (g.group_id in leader_said_no and not g.coming)}
+
+
+def _chats_to_remind(session, meeting: Meeting, current: MeetingTally, chats: list[Chat]) -> list[Chat]:
     """The meeting's chats, less those whose every invited group said it is not coming."""
-    states = {g.group_id: g.state for g in current.groups}
+    said_no = groups_said_no(session, meeting, current)
     keep = []
     for chat in chats:
         groups = [inv.group_id for inv in meeting.invitations if inv.group.chat_id == chat.id]
-        if groups and all(states.get(g) == GroupState.NOT_GOING for g in groups):
+        if groups and all(g in said_no for g in groups):
             continue
         keep.append(chat)
     return keep
@@ -133,7 +142,7 @@ def fire_reminders(ctx, now: datetime) -> dict[str, int]:
                 continue  # another clock fired it
             meeting = session.get(Meeting, item.meeting_id)
             current = tally(session, meeting)
-            chats = _chats_to_remind(meeting, current, meeting_chats(session, meeting))
+            chats = _chats_to_remind(session, meeting, current, meeting_chats(session, meeting))
             unanswered, maybe = _nudge_recipients(session, meeting, current) if meeting.nudges else ([], [])
             cost = sum(quota.chat_cost(c.member_count) for c in chats) + len(unanswered) + len(maybe)
             view = quota.view(session)
