@@ -87,13 +87,6 @@ _STATUS_COLOUR = {
     MeetingStatus.CANCELLED: RED,
     MeetingStatus.DONE: GREY,
 }
-_STATUS_EN = {
-    MeetingStatus.SCHEDULED: "Scheduled",
-    MeetingStatus.MOVED: "Moved",
-    MeetingStatus.CANCELLED: "Cancelled",
-    MeetingStatus.DONE: "Over",
-}
-_RESPONSE_EN = {Response.GOING: "Going", Response.NOT_GOING: "Not going", Response.MAYBE: "Maybe"}
 _KIND_SHORT_EN = {GroupKind.VILLAGE_FUND: "fund", GroupKind.SAVINGS_GROUP: "savings", GroupKind.OTHER: ""}
 # Side by side in a village line: the savings group first, then the village fund, then the rest.
 _KIND_ORDER = {GroupKind.SAVINGS_GROUP: 0, GroupKind.VILLAGE_FUND: 1}
@@ -203,7 +196,10 @@ def _ended(meeting: Meeting, now: datetime | None) -> bool:
 
 
 def _status_label(status: str, lang: str) -> str:
-    return _STATUS_EN.get(status, status) if _en(lang) else MeetingStatus.THAI.get(status, status)
+    from handlers.texts import status_word
+
+    word = status_word(lang, status)
+    return word[:1].upper() + word[1:] if _en(lang) else word
 
 
 def _venue(meeting: Meeting, limit: int = 120) -> str | None:
@@ -355,7 +351,9 @@ def _button(action: dict[str, Any], style: str, *, height: str = "md", color: st
 
 
 def _answer_label(response: str, lang: str) -> str:
-    return _RESPONSE_EN[response] if _en(lang) else Response.THAI[response]
+    from handlers.texts import response_button
+
+    return response_button(lang, response)
 
 
 def _answer_action(meeting_id: int, response: str, group_id: int | None, lang: str) -> dict[str, Any]:

@@ -8,9 +8,9 @@ from datetime import datetime, time, timedelta
 from handlers import cards, postbacks, replies
 from handlers.commands import Summary
 from handlers.postbacks import Action
-from handlers.texts import t
+from handlers.texts import date_text, datetime_text, short_date_text, short_datetime_text, status_word, t, time_text
 from handlers.turn import Turn
-from handlers.when import Unclear, When, format_thai_date, format_thai_datetime, parse_when
+from handlers.when import Unclear, When, parse_when
 from models import conversations
 from models.meetings import (
     Meeting,
@@ -54,9 +54,7 @@ def _require_coordinator(turn: Turn) -> bool:
 
 
 def _when_text(turn: Turn, when: datetime) -> str:
-    if turn.lang == "en":
-        return when.astimezone(turn.settings.timezone).strftime("%a %-d %b %Y, %H:%M")
-    return format_thai_datetime(when, turn.settings.timezone)
+    return datetime_text(when, turn.settings.timezone, turn.lang)
 
 
 def split_title_and_venue(rest: str) -> tuple[str, str | None]:
@@ -110,15 +108,16 @@ def _ask_when(turn: Turn, unclear: Unclear | None, flow: str) -> None:
                 start = datetime.combine(day, at, tzinfo=tz)
                 if start > turn.now:
                     choices.append(replies.postback_item(
-                        f"{at:%H.%M} น.", postbacks.encode(Action.PICK_DATE, f=flow, at=start.strftime("%Y-%m-%dT%H:%M")),
-                        display=f"{at:%H.%M} น."))
-            text = t(turn.lang, "ask_time", date=format_thai_date(day, tz))
+                        time_text(start, tz, turn.lang),
+                        postbacks.encode(Action.PICK_DATE, f=flow, at=start.strftime("%Y-%m-%dT%H:%M")),
+                        display=time_text(start, tz, turn.lang)))
+            text = t(turn.lang, "ask_time", date=date_text(day, tz, turn.lang))
         else:
             for candidate in unclear.candidates[:10]:
                 choices.append(replies.postback_item(
-                    format_thai_datetime(candidate, tz).replace("วัน", "", 1)[:20],
+                    short_datetime_text(candidate, tz, turn.lang),
                     postbacks.encode(Action.PICK_DATE, f=flow, at=candidate.astimezone(tz).strftime("%Y-%m-%dT%H:%M")),
-                    display=format_thai_datetime(candidate, tz)))
+                    display=datetime_text(candidate, tz, turn.lang)))
             text = t(turn.lang, "unclear_when", reason=unclear.reason)
     else:
         text = t(turn.lang, "ask_when")
@@ -233,7 +232,7 @@ def resolve_meeting(turn: Turn, code: int | None, *, open_only: bool = True) -> 
 
 def meeting_choices(turn: Turn, meetings: list[Meeting], make_data) -> list[dict]:
     tz = turn.settings.timezone
-    return [replies.postback_item(f"{m.code} {format_thai_date(m.starts_at, tz).split(' ', 1)[-1]}",
+    return [replies.postback_item(f"{m.code} {short_date_text(m.starts_at, tz, turn.lang)}",
                                   make_data(m), display=f"{m.code} {m.title}") for m in meetings[:12]]
 
 
@@ -250,7 +249,7 @@ def handle_invite(turn: Turn, command) -> None:
             turn.say(replies.text(t(turn.lang, "invite_which_meeting")))
         return
     if not meeting.is_open:
-        turn.say(replies.text(t(turn.lang, "meeting_closed", code=meeting.id, status=MeetingStatus.THAI[meeting.status])))
+        turn.say(replies.text(t(turn.lang, "meeting_closed", code=meeting.id, status=status_word(turn.lang, meeting.status))))
         return
     groups = _invite_targets(turn, command.target)
     if groups is None:
@@ -441,7 +440,7 @@ def handle_move(turn: Turn, command) -> None:
     if meeting is None:
         return
     if not meeting.is_open:
-        turn.say(replies.text(t(turn.lang, "meeting_closed", code=meeting.id, status=MeetingStatus.THAI[meeting.status])))
+        turn.say(replies.text(t(turn.lang, "meeting_closed", code=meeting.id, status=status_word(turn.lang, meeting.status))))
         return
     found, _ = parse_when(command.when_text, turn.now, turn.settings.timezone, need_time=False)
     if isinstance(found, When):

@@ -9,7 +9,6 @@ from handlers.meetings import resolve_meeting
 from handlers.texts import date_text, t
 from handlers.turn import Turn
 from models.notes import (
-    Tag,
     add_note,
     add_photo,
     delete_note,

@@ -300,6 +300,32 @@ TEXTS: dict[str, tuple[str, str]] = {
     "tag_problem": ("ปัญหา", "problem"),
     "tag_action": ("งาน", "action"),
     "note_due": (" กำหนด {date}", " due {date}"),
+    "minutes_heading": ("📝 รายงานการประชุม {code}", "📝 Minutes of meeting {code}"),
+    "minutes_when": ("{date} เวลา {time}", "{date}, {time}"),
+    "minutes_venue": ("ณ {venue}", "At {venue}"),
+    "minutes_status": ("สถานะ: {status}", "Status: {status}"),
+    "minutes_attended": ("มาประชุม {n} คน", "{n} attended"),
+    "minutes_attended_groups": (" จาก {present} กลุ่ม (เชิญ {invited} กลุ่ม)",
+                                " from {present} groups ({invited} invited)"),
+    "minutes_attended_proxies": (" · คุณอำนวยลงชื่อแทน {n} คน", " · {n} signed in by a facilitator"),
+    "minutes_present": ("ผู้มาประชุม: {counts}", "Present: {counts}"),
+    "minutes_absent": ("ผู้ไม่มาประชุม ({n} กลุ่ม): {names}", "Absent ({n} groups): {names}"),
+    "minutes_agenda": ("ระเบียบวาระ", "Agenda"),
+    "minutes_resolutions": ("มติที่ประชุม", "Resolutions"),
+    "minutes_problems": ("ปัญหา", "Problems"),
+    "minutes_actions": ("งานที่ต้องทำ", "Action items"),
+    "minutes_action_owner": (" — ผู้รับผิดชอบ {owner}", " — owner {owner}"),
+    "minutes_action_due": (" — กำหนด {due}", " — due {due}"),
+    "minutes_notes": ("บันทึก ({n} รายการ)", "Notes ({n})"),
+    "minutes_note_photos": (" [ภาพ {n}]", " [{n} photos]"),
+    "minutes_photos": ("ภาพประกอบ {n} ภาพ", "{n} photos"),
+    "minutes_start_end": ("เริ่ม {start} ปิดประชุม {end}", "Opened {start}, closed {end}"),
+    "minutes_recorders": ("ผู้บันทึก: {names}", "Recorded by: {names}"),
+    "minutes_cut": ("✂️ รายงานยาวเกินกว่าจะส่งใน LINE ได้ครบ", "✂️ The minutes are too long for LINE"),
+    "minutes_cut_left": (" (บันทึกอีก {n} รายการไม่ได้แสดง)", " ({n} more notes not shown)"),
+    "minutes_cut_full": ("\nฉบับเต็มพร้อมรายชื่อ: ให้ผู้ดูแลระบบสั่ง meetbot export minutes {code} --format html",
+                         "\nThe full minutes with names: ask whoever runs the bot for "
+                         "meetbot export minutes {code} --format html"),
 }
 
 _WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -349,6 +375,22 @@ def datetime_text(dt, tz, lang: str | None) -> str:
     if lang != "en":
         return format_thai_datetime(dt, tz)
     return f"{date_text(dt, tz, lang)}, {time_text(dt, tz, lang)}"
+
+
+def short_date_text(dt, tz, lang: str | None) -> str:
+    """`15 ส.ค. 2569` / `15 Aug 2026`: a date on a button."""
+    if lang != "en":
+        return date_text(dt, tz, lang).split(" ", 1)[-1]
+    day = _local(dt, tz)
+    return f"{day.day} {_MONTHS_EN[day.month - 1]} {day.year}"
+
+
+def short_datetime_text(dt, tz, lang: str | None) -> str:
+    """A date and time that fits a quick-reply label (20 characters): `เสาร์ที่ 15 ส.ค. 256…` / `Sat 15 Aug, 09:00`."""
+    if lang != "en":
+        return datetime_text(dt, tz, lang).replace("วัน", "", 1)[:20]
+    local = _local(dt, tz)
+    return f"{_WEEKDAYS_EN[local.weekday()][:3]} {local.day} {_MONTHS_EN[local.month - 1]}, {time_text(dt, tz, lang)}"
 
 
 def response_word(lang: str | None, response: str) -> str:

@@ -121,7 +121,5 @@ def test_a_whole_meeting_in_english_chats_has_no_thai_in_anything_the_bot_sent(d
     # Every step reached the English chats (so the assertion below has something to look at).
     for chat in english - {FACILITATOR}:
         assert line.conversation(chat, 0), f"nothing reached {chat}"
-    assert [1 for r in fake_line.deliveries() if LEADER_2 in r.recipients and r.seq], "no nudge reached leader 2"
-    leaks = _thai_in(line, english)
-    open("/tmp/eng_leaks.txt", "w").write("\n".join(map(repr, leaks)))
-    assert leaks == []
+    assert any(LEADER_2 in r.recipients for r in fake_line.deliveries()), "no nudge reached leader 2"
+    assert _thai_in(line, english) == []

@@ -460,7 +460,7 @@ def test_the_held_reminder_notice_tells_the_coordinator_what_they_can_do_in_thei
         grant(s, person, Role.COORDINATOR)
     fake_line.set_quota(limit=100, used=95)
     assert run_pass(context, EVE + timedelta(seconds=1))["reminders"]["held"] == 1
-    said = {r.body["to"]: r.body["messages"][0]["text"] for r in fake_line.deliveries(("push", "multicast"))}
+    said = {u: r.body["messages"][0]["text"] for r in fake_line.deliveries(("push", "multicast")) for u in r.recipients}
     thai, english = said[COORDINATOR], said[second]
     assert "LINE Official Account Manager" in thai and "พิมพ์ นัดหมาย" in thai
     assert "เตือนส่วนตัว #1 ปิด" in thai and "เตือน #1 2 ชม." in thai
