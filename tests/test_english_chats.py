@@ -106,8 +106,10 @@ def test_a_whole_meeting_in_english_chats_has_no_thai_in_anything_the_bot_sent(d
     line.say("/note We agree on the budget #resolution", user=FACILITATOR, group=GROUP_CHAT)
     line.say(f"/minutes {code}", user=COORDINATOR)
 
-    # A second meeting, cancelled (with whatever confirmation the bot asks for).
-    line.say("/meet 2026-09-01 09:00 Hall about Spare", user=COORDINATOR)
+    # A second meeting, asked for its date, then cancelled (with whatever confirmation the bot asks for).
+    asked = line.say("/meet Hall about Spare", user=COORDINATOR)  # no date: the bot asks for one
+    assert postback_actions(asked) or any(n.get("type") == "datetimepicker" for n in nodes(asked))
+    line.say("2026-09-01 09:00", user=COORDINATOR)
     with db.reading() as s:
         spare = s.scalar(select(Meeting.id).where(Meeting.title == "Spare"))
     line.say(f"/invite Fund 1 5 #{spare}", user=COORDINATOR)
