@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 
+import pytest
 from sqlalchemy import select
 
 from models.meetings import Meeting, MeetingStatus
@@ -69,6 +70,7 @@ def _thai_in(line, chats) -> list[tuple[str, str]]:
             for s in _strings(r.body.get("messages", [])) if THAI.search(s.replace("ภาษาไทย", ""))]
 
 
+@pytest.mark.slow  # a whole meeting's script: about 3 s
 def test_a_whole_meeting_in_english_chats_has_no_thai_in_anything_the_bot_sent(db, line, services, context,
                                                                                 fake_line):
     _network(db)
