@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, or_, select
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, func, or_, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from models.base import Base, BigId, insert_for, utcnow
@@ -253,10 +253,10 @@ def meeting_chats(session: Session, meeting: Meeting) -> list[Chat]:
     ids = invited_chat_ids(meeting)
     if meeting.created_in_chat:
         ids.append(meeting.created_in_chat)
-    ids += session.scalars(
+    ids += session.scalars(  # one row per chat, however many answers it gave
         select(InboundEvent.chat_id).join(AnswerChange, AnswerChange.event_id == InboundEvent.id)
         .where(AnswerChange.meeting_id == meeting.id, InboundEvent.source_type.in_(("group", "room")))
-        .order_by(AnswerChange.id)).all()
+        .group_by(InboundEvent.chat_id).order_by(func.min(AnswerChange.id))).all()
     chats = []
     for chat_id in dict.fromkeys(i for i in ids if i):
         chat = session.get(Chat, chat_id)
