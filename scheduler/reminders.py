@@ -48,7 +48,8 @@ def _relative_when(meeting: Meeting, now: datetime, tz, lang: str) -> str:
     return t(lang, "on_day_at", date=date_text(start, tz, lang), time=clock)
 
 
-def _nudge_recipients(session, meeting: Meeting, current: MeetingTally) -> tuple[list[Person], list[Person]]:
+def _nudge_recipients(session, meeting: Meeting, current: MeetingTally,
+                      said_no: set[int]) -> tuple[list[Person], list[Person]]:
     """Leaders of invited groups that have not answered (per the tally `current`); people who said
     maybe, unless their group as a whole said it is not coming (a group that said ไม่ไป hears no more)."""
     unanswered: dict[int, Person] = {}
@@ -57,13 +58,12 @@ def _nudge_recipients(session, meeting: Meeting, current: MeetingTally) -> tuple
             for person in leaders_of(session, group.group_id):
                 if person.line_user_id and person.forgotten_at is None:
                     unanswered.setdefault(person.id, person)
-    not_going = groups_said_no(session, meeting, current)
     maybe: dict[int, Person] = {}
     for person, group_id in session.execute(
             select(Person, Answer.group_id).join(Answer, Answer.person_id == Person.id)
             .where(Answer.meeting_id == meeting.id, Answer.response == Response.MAYBE,
                    Person.line_user_id.is_not(None), Person.forgotten_at.is_(None)).order_by(Answer.id)):
-        if group_id not in not_going and person.id not in unanswered:
+        if group_id not in said_no and person.id not in unanswered:
             maybe.setdefault(person.id, person)
     return list(unanswered.values()), list(maybe.values())
 
@@ -77,9 +77,8 @@ def groups_said_no(session, meeting: Meeting, current: MeetingTally) -> set[int]
             if g.state == GroupState.NOT_GOING or (g.group_id in leader_said_no and not g.coming)}
 
 
-def _chats_to_remind(session, meeting: Meeting, current: MeetingTally, chats: list[Chat]) -> list[Chat]:
+def _chats_to_remind(meeting: Meeting, said_no: set[int], chats: list[Chat]) -> list[Chat]:
     """The meeting's chats, less those whose every invited group said it is not coming."""
-    said_no = groups_said_no(session, meeting, current)
     keep = []
     for chat in chats:
         groups = [inv.group_id for inv in meeting.invitations if inv.group.chat_id == chat.id]
@@ -122,7 +121,7 @@ def fire_reminders(ctx, now: datetime) -> dict[str, int]:
         if not item.late and (item.meeting_id not in latest or item.due_at > latest[item.meeting_id].due_at):
             latest[item.meeting_id] = item
     counts = {"sent": 0, "held": 0, "dropped": 0}
-    held: list[tuple[Meeting, str]] = []
+    held: list[tuple[str, str, str]] = []  # code, title, moment
     held_cost = 0
     left = None
     for item in due:
@@ -142,14 +141,15 @@ def fire_reminders(ctx, now: datetime) -> dict[str, int]:
                 continue  # another clock fired it
             meeting = session.get(Meeting, item.meeting_id)
             current = tally(session, meeting)
-            chats = _chats_to_remind(session, meeting, current, meeting_chats(session, meeting))
-            unanswered, maybe = _nudge_recipients(session, meeting, current) if meeting.nudges else ([], [])
+            said_no = groups_said_no(session, meeting, current)
+            chats = _chats_to_remind(meeting, said_no, meeting_chats(session, meeting))
+            unanswered, maybe = _nudge_recipients(session, meeting, current, said_no) if meeting.nudges else ([], [])
             cost = sum(quota.chat_cost(c.member_count) for c in chats) + len(unanswered) + len(maybe)
             view = quota.view(session)
             if not view.allows(cost):
                 run.status = RunStatus.HELD
                 run.cost = cost
-                held.append((meeting, item.moment))
+                held.append((meeting.code, meeting.title, item.moment))
                 held_cost += cost
                 left = view.left
                 counts["held"] += 1
@@ -174,10 +174,10 @@ def fire_reminders(ctx, now: datetime) -> dict[str, int]:
             run.chats, run.nudged, run.cost = len(chats), len(unanswered) + len(maybe), cost
             counts["sent"] += 1
     if held:
-        example = held[0][0].code
+        example = held[0][0]
 
         def held_notice(lang: str) -> str:
-            items = "\n".join(f"• {m.code} {m.title} ({describe_moment(moment, lang)})" for m, moment in held)
+            items = "\n".join(f"• {code} {title} ({describe_moment(moment, lang)})" for code, title, moment in held)
             return (t(lang, "held_reminders", items=items, left=left if left is not None else "-", cost=held_cost)
                     + t(lang, "held_reminders_what_to_do", code=example))
 
