@@ -272,7 +272,11 @@ def serve(ctx: Context, port: int, host: str) -> None:
         click.echo(f"meetbot is listening at {bot_url}/callback. In another terminal try:\n"
                    f"    .venv/bin/meetbot say สวัสดี\n"
                    f"    .venv/bin/meetbot say 'ผู้ประสานงาน {settings.setup_code}'   (become the coordinator)")
-    app.run(host=host, port=port, threaded=True, use_reloader=False)
+    try:
+        app.run(host=host, port=port, threaded=True, use_reloader=False)
+    finally:
+        if fake is not None:  # its fake LINE platform is gone: other commands must not look for it
+            DEV_STATE.unlink(missing_ok=True)
 
 
 def _http_json(method: str, url: str, body: dict | None = None, headers: dict | None = None, timeout: float = 10):
