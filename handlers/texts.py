@@ -256,11 +256,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "held_reminders_what_to_do": (
         "\nทำได้ดังนี้ครับ:\n"
         "• ซื้อข้อความเพิ่มหรือเปลี่ยนแพ็กเกจใน LINE Official Account Manager แล้วการเตือนครั้งถัดไปจะส่งได้ตามปกติ\n"
-        "• ให้สมาชิกพิมพ์ นัดหมาย ในห้องกลุ่ม ผมจะตอบการ์ดนัดให้โดยไม่ใช้โควตา\n"
+        "• ให้สมาชิกพิมพ์ นัดหมาย ในห้องกลุ่ม ผมจะตอบรายการนัด (แตะดูการ์ดได้) โดยไม่ใช้โควตา\n"
         "• ลดผู้รับ: เตือนส่วนตัว {code} ปิด (งดข้อความส่วนตัว) หรือ เตือน {code} 2 ชม. (เตือนครั้งเดียว)",
         "\nWhat you can do:\n"
         "• Buy more messages or change the plan in LINE Official Account Manager; the next reminder then goes out.\n"
-        "• Ask members to type /meetings in their group chat: I answer with the card, free of quota.\n"
+        "• Ask members to type /meetings in their group chat: my answer (tap a meeting for its card) is free of quota.\n"
         "• Reach fewer people: /nudges {code} off (no 1:1 messages) or /remind {code} 2h (one reminder only).",
     ),
     "dead_letter_item": ("• {what}{code} ถึง {to}: {why}", "• {what}{code} to {to}: {why}"),
