@@ -15,6 +15,7 @@ from bot.config import BadSetting, MissingSetting, Settings
 
 DEV_STATE = Path(".meetbot") / "dev.json"
 DEV_SETUP_CODE = "1234"  # only with the fake LINE platform, when MEETBOT_SETUP_CODE is not set
+DEV_SECRET, DEV_ACCESS_TOKEN = "dev-secret", "dev-token"  # the fake LINE platform's made-up credentials
 
 
 class Context:
@@ -23,14 +24,37 @@ class Context:
 
     @property
     def settings(self) -> Settings:
+        """The configured settings; without LINE credentials, beside a running `meetbot serve`, those of
+        its fake LINE platform (read from DEV_STATE), so every command works in the development set-up."""
         if self._settings is None:
-            self._settings = Settings.from_env()
+            self._settings = dev_settings(Settings.from_env())
         return self._settings
+
+    @property
+    def configured_settings(self) -> Settings:
+        """The settings as configured, never the development ones (for `serve`, which makes those)."""
+        return Settings.from_env()
 
     def database(self):
         from models.db import Database
 
         return Database(self.settings.database_url)
+
+
+def dev_settings(settings: Settings) -> Settings:
+    """`settings`, pointed at the fake LINE platform of the `meetbot serve` started in this folder
+    when no LINE credentials are configured (the README's development set-up)."""
+    if settings.line_channel_secret or settings.line_channel_access_token or not DEV_STATE.exists():
+        return settings
+    try:
+        state = json.loads(DEV_STATE.read_text())
+        fake_url, secret = state["fake_url"], state["channel_secret"]
+    except (OSError, ValueError, KeyError):
+        return settings
+    return settings.with_(line_channel_secret=secret,
+                          line_channel_access_token=state.get("access_token") or DEV_ACCESS_TOKEN,
+                          line_api_base_url=fake_url, line_data_api_base_url=fake_url,
+                          setup_code=settings.setup_code or DEV_SETUP_CODE)
 
 
 pass_ctx = click.make_pass_decorator(Context, ensure=True)
@@ -223,13 +247,13 @@ def serve(ctx: Context, port: int, host: str) -> None:
     from scheduler.jobs import ClockContext
 
     _logging()
-    settings = ctx.settings
+    settings = ctx.configured_settings
     fake = None
     if not settings.line_channel_secret and not settings.line_channel_access_token:
         from bot.fakeline import FakeLine
 
         fake = FakeLine().start()
-        settings = settings.with_(line_channel_secret="dev-secret", line_channel_access_token="dev-token",
+        settings = settings.with_(line_channel_secret=DEV_SECRET, line_channel_access_token=DEV_ACCESS_TOKEN,
                                   line_api_base_url=fake.url, line_data_api_base_url=fake.url,
                                   setup_code=settings.setup_code or DEV_SETUP_CODE)
         click.echo(f"No LINE credentials set: using a fake LINE platform at {fake.url}")
@@ -243,11 +267,16 @@ def serve(ctx: Context, port: int, host: str) -> None:
     if fake is not None:
         DEV_STATE.parent.mkdir(exist_ok=True)
         DEV_STATE.write_text(json.dumps({"bot_url": bot_url, "fake_url": fake.url,
-                                         "channel_secret": settings.line_channel_secret}))
+                                         "channel_secret": settings.line_channel_secret,
+                                         "access_token": settings.line_channel_access_token}))
         click.echo(f"meetbot is listening at {bot_url}/callback. In another terminal try:\n"
                    f"    .venv/bin/meetbot say สวัสดี\n"
                    f"    .venv/bin/meetbot say 'ผู้ประสานงาน {settings.setup_code}'   (become the coordinator)")
-    app.run(host=host, port=port, threaded=True, use_reloader=False)
+    try:
+        app.run(host=host, port=port, threaded=True, use_reloader=False)
+    finally:
+        if fake is not None:  # its fake LINE platform is gone: other commands must not look for it
+            DEV_STATE.unlink(missing_ok=True)
 
 
 def _http_json(method: str, url: str, body: dict | None = None, headers: dict | None = None, timeout: float = 10):
@@ -310,9 +339,9 @@ def say(words: tuple[str, ...], user_id: str, name: str, group_id: str | None, p
     chat = group_id or user_id
     try:
         _http_json("POST", f"{fake}/_fake/profile", {"userId": user_id, "displayName": name})
-        if group_id:
-            _http_json("POST", f"{fake}/_fake/group", {"groupId": group_id, "name": "กลุ่มทดลอง",
-                                                       "members": {user_id: name}})
+        if group_id:  # the speaker joins the group (its other members stay)
+            _http_json("POST", f"{fake}/_fake/group/member", {"groupId": group_id, "name": "กลุ่มทดลอง",
+                                                              "userId": user_id, "displayName": name})
         token = _http_json("POST", f"{fake}/_fake/reply-token", {"chatId": chat})["replyToken"]
         seen = max([m["seq"] for m in _http_json("GET", f"{fake}/_fake/messages?since=0")] or [0])
     except OSError as exc:

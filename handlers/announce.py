@@ -15,7 +15,7 @@ from handlers.postbacks import Action
 from handlers.texts import t
 from handlers.turn import Turn
 from models import conversations, outbox, quota
-from models.meetings import Meeting, MeetingStatus, invited_chat_ids
+from models.meetings import Meeting, MeetingStatus, meeting_chats
 from models.network import Chat, FinancialGroup, SubDistrict
 from models.people import Person, PersonRole, Role
 
@@ -50,7 +50,7 @@ def _audience(turn: Turn, fields: dict) -> tuple[list[Chat], list[str]]:
     people: list[str] = []
     if kind == "m":
         meeting = session.get(Meeting, postbacks.int_field(fields, "m") or 0)
-        chat_ids = invited_chat_ids(meeting) if meeting else []
+        chat_ids = [c.id for c in meeting_chats(session, meeting)] if meeting else []
     elif kind == "s":
         chat_ids = [c for (c,) in session.execute(select(FinancialGroup.chat_id).where(
             FinancialGroup.sub_district_id == (postbacks.int_field(fields, "s") or 0),

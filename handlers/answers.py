@@ -8,7 +8,7 @@ from handlers import cards, postbacks, replies
 from handlers.commands import MAX_HEADCOUNT, UnclearAnswer, is_agreement, read_headcount, read_unclear_answer
 from handlers.meetings import meeting_choices, resolve_meeting
 from handlers.postbacks import Action
-from handlers.texts import t
+from handlers.texts import response_button, response_word, status_word, t
 from handlers.turn import Turn
 from models.conversations import (
     HEADCOUNT_QUESTION_LIFETIME,
@@ -33,10 +33,6 @@ from models.outbox import sent_message
 from models.people import Role, grant
 from models.tally import tally
 
-RESPONSE_WORDS = {
-    "th": Response.THAI,
-    "en": {Response.GOING: "going", Response.NOT_GOING: "not going", Response.MAYBE: "maybe"},
-}
 
 
 def handle_answer_text(turn: Turn, command) -> None:
@@ -133,10 +129,9 @@ def handle_unclear_answer(turn: Turn, found: tuple[list[Meeting], UnclearAnswer]
     only = meetings[0] if len(meetings) == 1 else None
     headcount = unclear.headcount if unclear.headcount and unclear.headcount > 1 else None
     choices = [(Response.GOING, headcount), (Response.NOT_GOING, None), (Response.MAYBE, None)]
-    words = RESPONSE_WORDS["en" if turn.lang == "en" else "th"]
-    items = [replies.postback_item(words[r].capitalize() if turn.lang == "en" else words[r],
-                                   _data(only, r, n, None, False),
-                                   display=(words[r] + (f" {n}" if n else "") + (f" {only.code}" if only else "")))
+    items = [replies.postback_item(response_button(turn.lang, r), _data(only, r, n, None, False),
+                                   display=(response_word(turn.lang, r) + (f" {n}" if n else "")
+                                            + (f" {only.code}" if only else "")))
              for r, n in choices]
     what = f" {only.code} {only.title}" if only is not None else ""
     turn.say(replies.text(t(turn.lang, "unclear_answer", what=what), items))
@@ -192,7 +187,7 @@ def answer(turn: Turn, *, response: str, headcount: int | None, code: int | None
             return
         meeting = open_here[0]
     if not meeting.is_open or meeting.ends_at <= turn.now:
-        status = MeetingStatus.THAI[meeting.status] if meeting.is_open is False else "จบแล้ว"
+        status = status_word(turn.lang, meeting.status if meeting.is_open is False else MeetingStatus.DONE)
         turn.say(replies.text(t(turn.lang, "meeting_closed", code=meeting.id, status=status)))
         return
 
@@ -252,7 +247,7 @@ def answer(turn: Turn, *, response: str, headcount: int | None, code: int | None
                                  headcount=count, for_group=for_group, names=", ".join(names) if names else None,
                                  via=via, event_id=turn.event.row_id, now=turn.now)
     except MeetingClosed:
-        turn.say(replies.text(t(turn.lang, "meeting_closed", code=meeting.id, status=MeetingStatus.THAI[meeting.status])))
+        turn.say(replies.text(t(turn.lang, "meeting_closed", code=meeting.id, status=status_word(turn.lang, meeting.status))))
         return
     if group is not None and not for_group and group.id not in person.member_group_ids():
         grant(turn.session, person, Role.MEMBER, group_id=group.id, by="answered in the group's chat")
@@ -273,7 +268,7 @@ def _previous_group_headcount(turn: Turn, meeting: Meeting, group: FinancialGrou
 
 
 def _describe(turn: Turn, group: FinancialGroup | None, response: str, count: int, for_group: bool) -> str:
-    words = RESPONSE_WORDS["en" if turn.lang == "en" else "th"][response]
+    words = response_word(turn.lang, response)
     people = (f" {count} people" if turn.lang == "en" else f" {count} คน") if for_group and response != Response.NOT_GOING else ""
     if group is None:
         return f"{words}{people}"
@@ -292,7 +287,7 @@ def _confirm(turn: Turn, meeting: Meeting, group: FinancialGroup | None, recorde
     elif recorded.previous_response is None:
         text = t(turn.lang, "answer_saved", who=who, what=what)
     else:
-        before = RESPONSE_WORDS["en" if turn.lang == "en" else "th"][recorded.previous_response]
+        before = response_word(turn.lang, recorded.previous_response)
         if for_group and recorded.previous_response == Response.GOING:
             before += f" {recorded.previous_headcount}"
         text = t(turn.lang, "answer_changed", who=who, what=what, before=before)

@@ -8,9 +8,8 @@ from sqlalchemy import select
 from handlers import postbacks, replies
 from handlers.meetings import resolve_meeting
 from handlers.postbacks import Action
-from handlers.texts import t
+from handlers.texts import datetime_text, t, time_text
 from handlers.turn import Turn
-from thai.when import format_thai_datetime, format_thai_time
 from models.attendance import CheckInClosed, Method, attendance_at, came_with, check_in, check_in_open
 from models.meetings import Meeting, MeetingStatus, open_meetings_in_chat
 from models.network import FinancialGroup, find_groups, groups_in_chat, normalise_name
@@ -43,7 +42,7 @@ def _meeting_now(turn: Turn, code: int | None, ask=None) -> Meeting | None:
     if candidates:
         soonest = min(candidates, key=lambda m: m.starts_at)
         turn.say(replies.text(t(turn.lang, "check_in_closed",
-                                when=format_thai_datetime(soonest.starts_at, turn.settings.timezone))))
+                                when=datetime_text(soonest.starts_at, turn.settings.timezone, turn.lang))))
     else:
         turn.say(replies.text(t(turn.lang, "check_in_no_meeting")))
     return None
@@ -78,9 +77,9 @@ def _check_in(turn: Turn, meeting: Meeting, person: Person, group: FinancialGrou
         row, new = check_in(turn.session, meeting=meeting, person=person, group_id=group.id if group else None,
                             method=method, by=by, now=turn.now)
     except CheckInClosed:
-        turn.say(replies.text(t(turn.lang, "check_in_closed", when=format_thai_datetime(meeting.starts_at, tz))))
+        turn.say(replies.text(t(turn.lang, "check_in_closed", when=datetime_text(meeting.starts_at, tz, turn.lang))))
         return
-    time_text = format_thai_time(row.checked_in_at, tz)
+    at = time_text(row.checked_in_at, tz, turn.lang)
     group_name = group.name if group else "-"
     name = person.full_name or person.display_name
     # LINE has not told us their name yet (the clock asks): in a group a mention shows it.
@@ -96,18 +95,18 @@ def _check_in(turn: Turn, meeting: Meeting, person: Person, group: FinancialGrou
     choices = _groups_to_ask(turn, meeting) if row.group_id is None else []
     if len(choices) > 1:  # a chat of several groups and nobody knows theirs yet: ask once, remember
         proxy = person.id if by is not None else None
-        say(t(turn.lang, "checked_in_which_group", name=who or t(turn.lang, "you"), code=meeting.code, time=time_text),
+        say(t(turn.lang, "checked_in_which_group", name=who or t(turn.lang, "you"), code=meeting.code, time=at),
             [replies.postback_item(g.short_label, postbacks.encode(Action.CHECK_IN_GROUP, m=meeting.id, g=g.id, p=proxy),
                                    display=g.name) for g in choices[:12]])
     elif who:
         if new:
-            say(t(turn.lang, "checked_in", name=who, group=group_name, code=meeting.code, time=time_text))
+            say(t(turn.lang, "checked_in", name=who, group=group_name, code=meeting.code, time=at))
         else:
-            say(t(turn.lang, "already_checked_in", name=who, time=time_text))
+            say(t(turn.lang, "already_checked_in", name=who, time=at))
     elif new:
-        turn.say(replies.text(t(turn.lang, "checked_in_you", group=group_name, code=meeting.code, time=time_text)))
+        turn.say(replies.text(t(turn.lang, "checked_in_you", group=group_name, code=meeting.code, time=at)))
     else:
-        turn.say(replies.text(t(turn.lang, "already_checked_in_you", time=time_text)))
+        turn.say(replies.text(t(turn.lang, "already_checked_in_you", time=at)))
 
 
 def handle_here(turn: Turn, command) -> None:

@@ -61,6 +61,7 @@ __all__ = [
     "group_tally_line",
     "meeting_card",
     "meetings_list_message",
+    "reminder_message",
     "state_mark",
     "summary_messages",
     "truncate",
@@ -86,13 +87,6 @@ _STATUS_COLOUR = {
     MeetingStatus.CANCELLED: RED,
     MeetingStatus.DONE: GREY,
 }
-_STATUS_EN = {
-    MeetingStatus.SCHEDULED: "Scheduled",
-    MeetingStatus.MOVED: "Moved",
-    MeetingStatus.CANCELLED: "Cancelled",
-    MeetingStatus.DONE: "Over",
-}
-_RESPONSE_EN = {Response.GOING: "Going", Response.NOT_GOING: "Not going", Response.MAYBE: "Maybe"}
 _KIND_SHORT_EN = {GroupKind.VILLAGE_FUND: "fund", GroupKind.SAVINGS_GROUP: "savings", GroupKind.OTHER: ""}
 # Side by side in a village line: the savings group first, then the village fund, then the rest.
 _KIND_ORDER = {GroupKind.SAVINGS_GROUP: 0, GroupKind.VILLAGE_FUND: 1}
@@ -202,7 +196,10 @@ def _ended(meeting: Meeting, now: datetime | None) -> bool:
 
 
 def _status_label(status: str, lang: str) -> str:
-    return _STATUS_EN.get(status, status) if _en(lang) else MeetingStatus.THAI.get(status, status)
+    from handlers.texts import status_word
+
+    word = status_word(lang, status)
+    return word[:1].upper() + word[1:] if _en(lang) else word
 
 
 def _venue(meeting: Meeting, limit: int = 120) -> str | None:
@@ -354,7 +351,9 @@ def _button(action: dict[str, Any], style: str, *, height: str = "md", color: st
 
 
 def _answer_label(response: str, lang: str) -> str:
-    return _RESPONSE_EN[response] if _en(lang) else Response.THAI[response]
+    from handlers.texts import response_button
+
+    return response_button(lang, response)
 
 
 def _answer_action(meeting_id: int, response: str, group_id: int | None, lang: str) -> dict[str, Any]:
@@ -513,6 +512,40 @@ def meeting_card(meeting: Meeting, tally: MeetingTally | None, *, lang: str = "t
     if answerable:
         message["quickReply"] = answer_quick_replies(meeting.id, group_id, lang)
     return message
+
+
+def reminder_message(meeting: Meeting, *, lang: str = "th", group_id: int | None = None, notice: str,
+                     when: str) -> dict[str, Any]:
+    """The short reminder sent on the day: a small bubble with the notice, the title, when, where
+    (with the map when known) and the three answer buttons; not the whole card again."""
+    from handlers.texts import response_button, t
+
+    body: list[dict[str, Any]] = [
+        _text(truncate(" ".join(notice.split()), 200), size="md", weight="bold", color=GREEN),
+        _text(truncate(" ".join((meeting.title or "").split()) or meeting.code, 150), size="lg", weight="bold",
+              margin="md"),
+        _text("🕘 " + truncate(when, 150), size="md", margin="sm"),
+    ]
+    venue = _venue(meeting)
+    if venue:
+        body.append(_text("📍 " + venue, size="md", margin="sm"))
+    footer: list[dict[str, Any]] = []
+    map_uri = _map_uri(meeting)
+    if map_uri:
+        footer.append(_button({"type": "uri", "label": t(lang, "reminder_map"), "uri": map_uri}, "link",
+                              height="sm"))
+    labels = {r: response_button(lang, r) for r in Response.ALL}
+    footer.append({"type": "box", "layout": "horizontal", "spacing": "sm", "contents": [
+        _button(_postback(labels[r], encode(Action.ANSWER, m=meeting.id, r=r, g=group_id),
+                          f"{labels[r]} #{meeting.id}"),
+                "primary" if r == Response.GOING else "secondary", height="sm",
+                **({"color": GREEN} if r == Response.GOING else {}))
+        for r in (Response.GOING, Response.NOT_GOING, Response.MAYBE)]})
+    alt = t(lang, "reminder_short_alt", code=meeting.code, title=" ".join((meeting.title or "").split()), when=when)
+    return {"type": "flex", "altText": truncate(alt, MAX_ALT_TEXT), "contents": {
+        "type": "bubble", "size": "kilo",
+        "body": {"type": "box", "layout": "vertical", "spacing": "sm", "contents": body},
+        "footer": {"type": "box", "layout": "vertical", "spacing": "sm", "contents": footer}}}
 
 
 def answer_confirmation(meeting: Meeting, group: GroupTally | None, *, response: str, headcount: int | None = None,

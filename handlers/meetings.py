@@ -10,7 +10,7 @@ from sqlalchemy import select
 from handlers import cards, group_choices, postbacks, replies
 from handlers.commands import MAX_HEADCOUNT, Summary
 from handlers.postbacks import Action
-from handlers.texts import t
+from handlers.texts import date_text, datetime_text, status_word, t, time_text
 from handlers.turn import Turn
 from models import conversations
 from models.meetings import (
@@ -22,7 +22,7 @@ from models.meetings import (
     create_meeting,
     get_meeting,
     invite,
-    invited_chat_ids,
+    meeting_chats,
     move_meeting,
     open_meetings_in_chat,
     upcoming_meetings,
@@ -31,7 +31,7 @@ from models.network import Chat, FinancialGroup, GroupKind, GroupMatch, groups_i
 from models.quota import chat_cost
 from models.tally import MeetingTally, tally
 from thai.digits import ascii_digits
-from thai.when import Recurring, Unclear, When, format_choice, format_choice_date, format_thai_date, format_thai_datetime, parse_when
+from thai.when import Recurring, Unclear, When, format_choice, format_choice_date, parse_when
 
 FLOW_CREATE = "meet"
 FLOW_MOVE = "move"
@@ -59,9 +59,7 @@ def _require_coordinator(turn: Turn) -> bool:
 
 
 def _when_text(turn: Turn, when: datetime) -> str:
-    if turn.lang == "en":
-        return when.astimezone(turn.settings.timezone).strftime("%a %-d %b %Y, %H:%M")
-    return format_thai_datetime(when, turn.settings.timezone)
+    return datetime_text(when, turn.settings.timezone, turn.lang)
 
 
 def split_title_and_venue(rest: str) -> tuple[str, str | None]:
@@ -115,7 +113,7 @@ def _said_a_past_day(turn: Turn, found: Unclear | None) -> bool:
     days = sorted({c.date() for c in found.candidates})
     if days[-1] >= today:
         return False
-    when = format_thai_date(days[-1], turn.settings.timezone) if turn.lang != "en" else f"{days[-1]:%a %-d %b %Y}"
+    when = date_text(days[-1], turn.settings.timezone, turn.lang)
     turn.say(replies.text(t(turn.lang, "meeting_in_past", when=when)))
     return True
 
@@ -139,16 +137,17 @@ def _ask_when(turn: Turn, unclear: Unclear | None, flow: str) -> None:
                 start = datetime.combine(day, at, tzinfo=tz)
                 if start > turn.now:
                     choices.append(replies.postback_item(
-                        f"{at:%H.%M} น.", postbacks.encode(Action.PICK_DATE, f=flow, at=start.strftime("%Y-%m-%dT%H:%M")),
-                        display=f"{at:%H.%M} น."))
-            text = t(turn.lang, "ask_time", date=format_thai_date(day, tz))
+                        time_text(start, tz, turn.lang),
+                        postbacks.encode(Action.PICK_DATE, f=flow, at=start.strftime("%Y-%m-%dT%H:%M")),
+                        display=time_text(start, tz, turn.lang)))
+            text = t(turn.lang, "ask_time", date=date_text(day, tz, turn.lang))
         elif not unclear.has_time:
             # Several days, no time yet (`วันที่ 25`: this month or next?): a day per tap, its
             # time asked next; never a meeting at midnight.
             for day in days[:10]:
                 choices.append(replies.postback_item(
                     format_choice_date(day, tz, turn.lang), postbacks.encode(Action.PICK_DATE, f=flow, at=day.isoformat()),
-                    display=format_thai_date(day, tz)))
+                    display=date_text(day, tz, turn.lang)))
             text = t(turn.lang, "unclear_when", reason=unclear.reason)
         else:
             # Each reading shows its time first (`14:00 ศ. 14 ส.ค.`), so `2 โมง`'s two readings differ.
@@ -156,7 +155,7 @@ def _ask_when(turn: Turn, unclear: Unclear | None, flow: str) -> None:
                 choices.append(replies.postback_item(
                     format_choice(candidate, tz, turn.lang),
                     postbacks.encode(Action.PICK_DATE, f=flow, at=candidate.astimezone(tz).strftime("%Y-%m-%dT%H:%M")),
-                    display=format_thai_datetime(candidate, tz)))
+                    display=datetime_text(candidate, tz, turn.lang)))
             text = t(turn.lang, "unclear_when", reason=unclear.reason)
     elif unclear is not None and unclear.reason:  # read but unusable (`ปี 1234`, `31 ก.พ.`): say why
         text = t(turn.lang, "unclear_when", reason=unclear.reason)
@@ -339,7 +338,7 @@ def _open_meeting_to_invite(turn: Turn, code: int | None) -> Meeting | None:
             turn.say(replies.text(t(turn.lang, "invite_which_meeting")))
         return None
     if not meeting.is_open:
-        turn.say(replies.text(t(turn.lang, "meeting_closed", code=meeting.id, status=MeetingStatus.THAI[meeting.status])))
+        turn.say(replies.text(t(turn.lang, "meeting_closed", code=meeting.id, status=status_word(turn.lang, meeting.status))))
         return None
     return meeting
 
@@ -545,28 +544,22 @@ def handle_summary_tap(turn: Turn, fields: dict) -> None:
 # -- cancel and move -----------------------------------------------------------------------------
 
 
-def _chats_to_tell(turn: Turn, meeting: Meeting) -> list[str]:
-    """The chats a move or a cancellation is pushed to (every invited chat but this one, and not
-    those the bot has left): the cancel question counts them, the notice goes to them."""
-    chats = []
-    for chat_id in invited_chat_ids(meeting):
-        chat = turn.session.get(Chat, chat_id)
-        if chat_id != turn.event.chat_id and (chat is None or chat.left_at is None):
-            chats.append(chat_id)
-    return chats
+def _chats_to_tell(turn: Turn, meeting: Meeting) -> list[Chat]:
+    """The chats a move or a cancellation is pushed to: every chat that can answer the meeting
+    (models.meetings.meeting_chats) but this one. The cancel question counts them, the notice goes to them."""
+    return [chat for chat in meeting_chats(turn.session, meeting) if chat.id != turn.event.chat_id]
 
 
 def _tell_invited(turn: Turn, meeting: Meeting, current: MeetingTally, notice, what: str) -> int:
-    """Push the updated card with a notice to every invited chat but this one; returns how many."""
+    """Push the updated card with a notice to every chat of the meeting but this one; returns how many."""
     told = 0
-    for chat_id in _chats_to_tell(turn, meeting):
-        chat = turn.session.get(Chat, chat_id)
-        group_id = next((inv.group_id for inv in meeting.invitations if inv.group.chat_id == chat_id), None)
-        lang = (chat.language if chat else None) or "th"
-        turn.push(chat_id, [card(turn, meeting, current, lang=lang, group_id=group_id, notice=notice(lang))],
+    for chat in _chats_to_tell(turn, meeting):
+        group_id = next((inv.group_id for inv in meeting.invitations if inv.group.chat_id == chat.id), None)
+        lang = chat.language or "th"
+        turn.push(chat.id, [card(turn, meeting, current, lang=lang, group_id=group_id, notice=notice(lang))],
                   purpose=what, meeting_id=meeting.id,
-                  dedupe_key=f"{what}:{meeting.id}:{chat_id}:{meeting.updated_at.isoformat()}",
-                  cost=chat_cost(chat.member_count if chat else None))
+                  dedupe_key=f"{what}:{meeting.id}:{chat.id}:{meeting.updated_at.isoformat()}",
+                  cost=chat_cost(chat.member_count))
         told += 1
     return told
 
@@ -662,7 +655,7 @@ def handle_move(turn: Turn, command) -> None:
     if meeting is None:
         return
     if not meeting.is_open:
-        turn.say(replies.text(t(turn.lang, "meeting_closed", code=meeting.id, status=MeetingStatus.THAI[meeting.status])))
+        turn.say(replies.text(t(turn.lang, "meeting_closed", code=meeting.id, status=status_word(turn.lang, meeting.status))))
         return
     tz = turn.settings.timezone
     # A time alone keeps the day (`เลื่อนนัด #9 บ่ายสอง`); a day alone keeps the time.

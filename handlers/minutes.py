@@ -79,4 +79,4 @@ def handle_minutes(turn: Turn, command) -> None:
     meeting = _which(turn, getattr(command, "meeting", None))
     if meeting is None:
         return
-    turn.say(*minutes_messages(minutes_data(turn.session, meeting), turn.settings.timezone))
+    turn.say(*minutes_messages(minutes_data(turn.session, meeting), turn.settings.timezone, lang=turn.lang))

@@ -7,11 +7,10 @@ import re
 from handlers import postbacks, replies
 from handlers.meetings import meeting_choices, resolve_meeting
 from handlers.postbacks import Action
-from handlers.texts import t
+from handlers.texts import date_text, t
 from handlers.turn import Turn
 from models.notes import (
     Note,
-    Tag,
     add_note,
     add_photo,
     delete_note,
@@ -86,9 +85,9 @@ def _save(turn: Turn, meeting: Meeting | None, text: str, *, quiet: bool = False
     note = add_note(turn.session, meeting=meeting, author=turn.person, text=text, chat_id=turn.event.chat_id,
                     line_message_id=turn.event.message_id, now=turn.now, tz=turn.settings.timezone, owner=owner)
     if not quiet:
-        tags = "".join(f" #{Tag.THAI[tag]}" for tag in note.tags)
+        tags = "".join(f" #{t(turn.lang, 'tag_' + tag)}" for tag in note.tags)
         if note.due_date:
-            tags += f" กำหนด {note.due_date:%d/%m}/{note.due_date.year + 543}"
+            tags += t(turn.lang, "note_due", date=date_text(note.due_date, turn.settings.timezone, turn.lang))
         turn.say(replies.text(t(turn.lang, "note_saved", code=meeting.code, tags=tags)))
     return note
 

@@ -345,9 +345,159 @@ TEXTS: dict[str, tuple[str, str]] = {
                            "Sorry, only a coordinator or whoever linked this chat can unlink or change it."),
     "unlink_no_match": ("ห้องนี้ไม่ได้ผูกกับ \"{name}\" ครับ (ผูกกับ {groups})",
                         "This chat is not linked to \"{name}\" (it is linked to {groups})."),
+    # -- reminders, notices and language (slice: remind) -------------------------------------------
+    "reminder_short_alt": ("🔔 เตือนนัด {code} {title} {when}", "🔔 Reminder {code} {title} {when}"),
+    "reminder_map": ("แผนที่", "Map"),
+    "held_reminders_what_to_do": (
+        "\nทำได้ดังนี้ครับ:\n"
+        "• ซื้อข้อความเพิ่มหรือเปลี่ยนแพ็กเกจใน LINE Official Account Manager แล้วการเตือนครั้งถัดไปจะส่งได้ตามปกติ\n"
+        "• ให้สมาชิกพิมพ์ นัดหมาย ในห้องกลุ่ม ผมจะตอบรายการนัด (แตะดูการ์ดได้) โดยไม่ใช้โควตา\n"
+        "• ลดผู้รับ: เตือนส่วนตัว {code} ปิด (งดข้อความส่วนตัว) หรือ เตือน {code} 2 ชม. (เตือนครั้งเดียว)",
+        "\nWhat you can do:\n"
+        "• Buy more messages or change the plan in LINE Official Account Manager; the next reminder then goes out.\n"
+        "• Ask members to type /meetings in their group chat: my answer (tap a meeting for its card) is free of quota.\n"
+        "• Reach fewer people: /nudges {code} off (no 1:1 messages) or /remind {code} 2h (one reminder only).",
+    ),
+    "dead_letter_item": ("• {what}{code} ถึง {to}: {why}", "• {what}{code} to {to}: {why}"),
+    "dead_letters_more": ("… และอีก {n} รายการ (ผู้ดูแลระบบดูได้ด้วย meetbot outbox --dead)",
+                          "… and {n} more (whoever runs the bot sees them with meetbot outbox --dead)"),
+    "dead_to_people": ("{n} คน", "{n} people"),
+    "dead_to_chat": ("ห้อง {name}", "chat {name}"),
+    "dead_to_a_chat": ("ห้องกลุ่มหนึ่ง", "a group chat"),
+    "dead_to_person": ("คุณ{name}", "{name}"),
+    "dead_to_someone": ("ผู้ใช้หนึ่งคน", "one person"),
+    "dead_why_quota": ("โควตาข้อความเดือนนี้หมด", "the monthly message quota is used up"),
+    "dead_why_blocked": ("ผมไม่ได้อยู่ในห้องนั้นแล้ว หรือผู้รับบล็อกผมไว้",
+                         "I am no longer in that chat, or the person blocked me"),
+    "dead_why_refused": ("LINE ไม่รับข้อความนี้", "LINE refused the message"),
+    "dead_why_gave_up": ("LINE ไม่ตอบนานเกิน 23 ชั่วโมง จึงเลิกส่ง", "LINE did not answer for 23 hours, so I gave up"),
+    "dead_why_unknown": ("ไม่แน่ใจว่าส่งถึงหรือไม่", "not sure whether it arrived"),
+    "purpose_reminder": ("การเตือนนัด", "Reminder"),
+    "purpose_nudge": ("ข้อความเตือนส่วนตัว", "1:1 reminder"),
+    "purpose_invitation": ("การ์ดเชิญ", "Invitation card"),
+    "purpose_move": ("แจ้งเลื่อนนัด", "Move notice"),
+    "purpose_cancellation": ("แจ้งยกเลิกนัด", "Cancellation notice"),
+    "purpose_announcement": ("ประกาศ", "Announcement"),
+    "purpose_reply": ("คำตอบของผม", "My answer"),
+    "purpose_other": ("ข้อความ", "Message"),
+    "response_going": ("ไป", "going"),
+    "response_not_going": ("ไม่ไป", "not going"),
+    "response_maybe": ("ไม่แน่ใจ", "maybe"),
+    "response_button_going": ("ไป", "Going"),
+    "response_button_not_going": ("ไม่ไป", "Not going"),
+    "response_button_maybe": ("ไม่แน่ใจ", "Maybe"),
+    "status_scheduled": ("นัดแล้ว", "scheduled"),
+    "status_moved": ("เลื่อนแล้ว", "moved"),
+    "status_cancelled": ("ยกเลิกแล้ว", "cancelled"),
+    "status_done": ("จบแล้ว", "over"),
+    "people_count": ("{n} คน", "{n} people"),
+    "tag_resolution": ("มติ", "resolution"),
+    "tag_problem": ("ปัญหา", "problem"),
+    "tag_action": ("งาน", "action"),
+    "note_due": (" กำหนด {date}", " due {date}"),
+    "minutes_heading": ("📝 รายงานการประชุม {code}", "📝 Minutes of meeting {code}"),
+    "minutes_when": ("{date} เวลา {time}", "{date}, {time}"),
+    "minutes_venue": ("ณ {venue}", "At {venue}"),
+    "minutes_status": ("สถานะ: {status}", "Status: {status}"),
+    "minutes_attended": ("มาประชุม {n} คน", "{n} attended"),
+    "minutes_attended_groups": (" จาก {present} กลุ่ม (เชิญ {invited} กลุ่ม)",
+                                " from {present} groups ({invited} invited)"),
+    "minutes_attended_proxies": (" · คุณอำนวยลงชื่อแทน {n} คน", " · {n} signed in by a facilitator"),
+    "minutes_present": ("ผู้มาประชุม: {counts}", "Present: {counts}"),
+    "minutes_absent": ("ผู้ไม่มาประชุม ({n} กลุ่ม): {names}", "Absent ({n} groups): {names}"),
+    "minutes_agenda": ("ระเบียบวาระ", "Agenda"),
+    "minutes_resolutions": ("มติที่ประชุม", "Resolutions"),
+    "minutes_problems": ("ปัญหา", "Problems"),
+    "minutes_actions": ("งานที่ต้องทำ", "Action items"),
+    "minutes_action_owner": (" — ผู้รับผิดชอบ {owner}", " — owner {owner}"),
+    "minutes_action_due": (" — กำหนด {due}", " — due {due}"),
+    "minutes_notes": ("บันทึก ({n} รายการ)", "Notes ({n})"),
+    "minutes_note_photos": (" [ภาพ {n}]", " [{n} photos]"),
+    "minutes_photos": ("ภาพประกอบ {n} ภาพ", "{n} photos"),
+    "minutes_start_end": ("เริ่ม {start} ปิดประชุม {end}", "Opened {start}, closed {end}"),
+    "minutes_recorders": ("ผู้บันทึก: {names}", "Recorded by: {names}"),
+    "minutes_cut": ("✂️ รายงานยาวเกินกว่าจะส่งใน LINE ได้ครบ", "✂️ The minutes are too long for LINE"),
+    "minutes_cut_left": (" (บันทึกอีก {n} รายการไม่ได้แสดง)", " ({n} more notes not shown)"),
+    "minutes_cut_full": ("\nฉบับเต็มพร้อมรายชื่อ: ให้ผู้ดูแลระบบสั่ง meetbot export minutes {code} --format html",
+                         "\nThe full minutes with names: ask whoever runs the bot for "
+                         "meetbot export minutes {code} --format html"),
 }
+
+_WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def t(lang: str | None, key: str, **fields) -> str:
     thai, english = TEXTS[key]
     return (english if lang == "en" else thai).format(**fields)
+
+
+# -- dates and times in words: the one place both languages are formatted -------------------------
+
+
+def _local(dt, tz):
+    from datetime import datetime, timezone
+
+    if isinstance(dt, datetime):
+        return (dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)).astimezone(tz)
+    return dt
+
+
+def date_text(dt, tz, lang: str | None) -> str:
+    """`วันเสาร์ที่ 15 ส.ค. 2569` / `Saturday 15 Aug 2026`."""
+    from handlers.when import format_thai_date
+
+    if lang != "en":
+        return format_thai_date(dt, tz)
+    day = _local(dt, tz)
+    return f"{_WEEKDAYS_EN[day.weekday()]} {day.day} {_MONTHS_EN[day.month - 1]} {day.year}"
+
+
+def time_text(dt, tz, lang: str | None) -> str:
+    """`09.00 น.` / `09:00`."""
+    from handlers.when import format_thai_time
+
+    if lang != "en":
+        return format_thai_time(dt, tz)
+    local = _local(dt, tz)
+    return f"{local.hour:02d}:{local.minute:02d}"
+
+
+def datetime_text(dt, tz, lang: str | None) -> str:
+    """`วันเสาร์ที่ 15 ส.ค. 2569 เวลา 09.00 น.` / `Saturday 15 Aug 2026, 09:00`."""
+    from handlers.when import format_thai_datetime
+
+    if lang != "en":
+        return format_thai_datetime(dt, tz)
+    return f"{date_text(dt, tz, lang)}, {time_text(dt, tz, lang)}"
+
+
+def short_date_text(dt, tz, lang: str | None) -> str:
+    """`15 ส.ค. 2569` / `15 Aug 2026`: a date on a button."""
+    if lang != "en":
+        return date_text(dt, tz, lang).split(" ", 1)[-1]
+    day = _local(dt, tz)
+    return f"{day.day} {_MONTHS_EN[day.month - 1]} {day.year}"
+
+
+def short_datetime_text(dt, tz, lang: str | None) -> str:
+    """A date and time that fits a quick-reply label (20 characters): `เสาร์ที่ 15 ส.ค. 256…` / `Sat 15 Aug, 09:00`."""
+    if lang != "en":
+        return datetime_text(dt, tz, lang).replace("วัน", "", 1)[:20]
+    local = _local(dt, tz)
+    return f"{_WEEKDAYS_EN[local.weekday()][:3]} {local.day} {_MONTHS_EN[local.month - 1]}, {time_text(dt, tz, lang)}"
+
+
+def response_word(lang: str | None, response: str) -> str:
+    """An answer (models.meetings.Response) in words: ไป / going."""
+    return t(lang, f"response_{response}")
+
+
+def response_button(lang: str | None, response: str) -> str:
+    """An answer as a button label: ไป / Going."""
+    return t(lang, f"response_button_{response}")
+
+
+def status_word(lang: str | None, status: str) -> str:
+    """A meeting's status (models.meetings.MeetingStatus) in words: ยกเลิกแล้ว / cancelled."""
+    return t(lang, f"status_{status}") if f"status_{status}" in TEXTS else status

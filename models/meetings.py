@@ -15,12 +15,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, or_, select, update
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, func, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from sqlalchemy.orm.attributes import set_committed_value
 
 from models.base import Base, BigId, insert_for, utcnow
-from models.network import FinancialGroup
+from models.events import InboundEvent
+from models.network import Chat, FinancialGroup
 from models.people import Person
 
 DEFAULT_DURATION = timedelta(hours=3)  # the seed's meetings run a morning
@@ -252,6 +253,29 @@ def move_meeting(session: Session, meeting: Meeting, starts_at: datetime, *, now
 def invited_chat_ids(meeting: Meeting) -> list[str]:
     """Every distinct LINE chat linked to an invited group, in invitation order."""
     return list(dict.fromkeys(inv.group.chat_id for inv in meeting.invitations if inv.group.chat_id))
+
+
+def meeting_chats(session: Session, meeting: Meeting) -> list[Chat]:
+    """The group chats (and rooms) that can answer a meeting, so the ones its notices go to.
+
+    A chat linked to an invited group, the group chat the meeting was created in (linked to a
+    group or not: everyone there can answer it), and any group chat where someone answered it.
+    Reminders, move and cancellation notices all go to exactly these; chats the bot has left are
+    not among them. In invitation order, then the others in the order they joined in.
+    """
+    ids = invited_chat_ids(meeting)
+    if meeting.created_in_chat:
+        ids.append(meeting.created_in_chat)
+    ids += session.scalars(  # one row per chat, however many answers it gave
+        select(InboundEvent.chat_id).join(AnswerChange, AnswerChange.event_id == InboundEvent.id)
+        .where(AnswerChange.meeting_id == meeting.id, InboundEvent.source_type.in_(("group", "room")))
+        .group_by(InboundEvent.chat_id).order_by(func.min(AnswerChange.id))).all()
+    chats = []
+    for chat_id in dict.fromkeys(i for i in ids if i):
+        chat = session.get(Chat, chat_id)
+        if chat is not None and chat.kind in ("group", "room") and chat.left_at is None:
+            chats.append(chat)
+    return chats
 
 
 def open_meetings_in_chat(session: Session, chat_id: str, *, now: datetime) -> list[Meeting]:

@@ -407,37 +407,71 @@ def minutes_html(data: MinutesData, tz: ZoneInfo = BANGKOK) -> str:
 # --------------------------------------------------------------------------- minutes in LINE
 
 
-def _text_lines(mm: _Minutes, *, names: bool) -> list[tuple[str, bool]]:
-    """The chat version, line by line; the flag marks note lines (the part cut first)."""
-    lines: list[tuple[str, bool]] = [(f"📝 รายงานการประชุม {mm.code}", False), (mm.title, False),
-                                     (f"{mm.date} เวลา {mm.time_range}", False), (f"ณ {mm.venue}", False)]
+def _text_lines(mm: _Minutes, *, names: bool, say=None) -> list[tuple[str, bool]]:
+    """The chat version, line by line; the flag marks note lines (the part cut first).
+    `say(key, **fields)`: the catalogue in the reader's language (Thai when not given)."""
+    if say is None:
+        from handlers.texts import t
+
+        def say(key: str, **fields) -> str:
+            return t("th", key, **fields)
+
+    lines: list[tuple[str, bool]] = [(say("minutes_heading", code=mm.code), False), (mm.title, False),
+                                     (say("minutes_when", date=mm.date, time=mm.time_range), False),
+                                     (say("minutes_venue", venue=mm.venue), False)]
     if mm.status:
-        lines.append((f"สถานะ: {mm.status}", False))
-    lines += [("", False), (f"ผู้มาประชุม: {_counts_line(mm)}", False)]
+        lines.append((say("minutes_status", status=mm.status), False))
+    counts = say("minutes_attended", n=mm.attended)
+    if mm.groups_invited:
+        counts += say("minutes_attended_groups", present=mm.groups_present, invited=mm.groups_invited)
+    if mm.proxies:
+        counts += say("minutes_attended_proxies", n=mm.proxies)
+    lines += [("", False), (say("minutes_present", counts=counts), False)]
     for group, people in mm.present:
         lines.append((f"• {group} ({len(people)})" + (f": {', '.join(people)}" if names else ""), False))
     if mm.absent:
-        lines.append((f"ผู้ไม่มาประชุม ({len(mm.absent)} กลุ่ม): {', '.join(mm.absent)}", False))
+        lines.append((say("minutes_absent", n=len(mm.absent), names=", ".join(mm.absent)), False))
     if mm.agenda:
-        lines += [("", False), ("ระเบียบวาระ", False)] + [(line, False) for line in mm.agenda]
-    for heading, items in (("มติที่ประชุม", mm.resolutions), ("ปัญหา", mm.problems)):
+        lines += [("", False), (say("minutes_agenda"), False)] + [(line, False) for line in mm.agenda]
+    for heading, items in ((say("minutes_resolutions"), mm.resolutions), (say("minutes_problems"), mm.problems)):
         if items:
             lines += [("", False), (heading, False)]
             lines += [(f"{i}. {_one_line(t)}", False) for i, t in enumerate(items, 1)]
     if mm.actions:
-        lines += [("", False), ("งานที่ต้องทำ", False)]
-        lines += [(f"{i}. {_one_line(a.text)} — ผู้รับผิดชอบ {a.owner}" + (f" — กำหนด {a.due}" if a.due != "-" else ""),
+        lines += [("", False), (say("minutes_actions"), False)]
+        lines += [(f"{i}. {_one_line(a.text)}" + say("minutes_action_owner", owner=a.owner)
+                   + (say("minutes_action_due", due=a.due) if a.due != "-" else ""),
                    False) for i, a in enumerate(mm.actions, 1)]
-    lines += [("", False), (f"บันทึก ({len(mm.notes)} รายการ)", False)]
+    lines += [("", False), (say("minutes_notes", n=len(mm.notes)), False)]
     for n in mm.notes:
-        photo = f" [ภาพ {len(n.photos)}]" if n.photos else ""
+        photo = say("minutes_note_photos", n=len(n.photos)) if n.photos else ""
         lines.append((f"{n.at[:5]} {n.author}: {_one_line(n.text)}{photo}", True))
     if mm.photo_count:
-        lines.append((f"ภาพประกอบ {mm.photo_count} ภาพ", False))
-    lines += [("", False), (f"เริ่ม {mm.start} ปิดประชุม {mm.end}", False)]
+        lines.append((say("minutes_photos", n=mm.photo_count), False))
+    lines += [("", False), (say("minutes_start_end", start=mm.start, end=mm.end), False)]
     if mm.recorders:
-        lines.append((f"ผู้บันทึก: {', '.join(mm.recorders)}", False))
+        lines.append((say("minutes_recorders", names=", ".join(mm.recorders)), False))
     return lines
+
+
+def _in_language(mm: _Minutes, data: MinutesData, tz: ZoneInfo, lang: str) -> _Minutes:
+    """The minutes' dates, times and status in the reader's language (the papers stay Thai)."""
+    if lang != "en":
+        return mm
+    from dataclasses import replace
+
+    from handlers.texts import date_text, status_word, time_text
+
+    m = data.meeting
+    start, end = time_text(m.starts_at, tz, lang), time_text(m.ends_at, tz, lang)
+    same_day = m.ends_at and _local(m.starts_at, tz).date() == _local(m.ends_at, tz).date()
+    return replace(
+        mm, date=date_text(m.starts_at, tz, lang), start=start, end=end,
+        time_range=f"{start}–{end}" if same_day else f"{start} – {date_text(m.ends_at, tz, lang)} {end}",
+        status=status_word(lang, m.status) if mm.status else None,
+        venue=" ".join(filter(None, [m.venue_name, m.venue_address])) or "-",
+        actions=[replace(a, due=date_text(n.due_date, tz, lang) if n.due_date else "-")
+                 for a, n in zip(mm.actions, data.actions)])
 
 
 def _pack(lines: list[str], limit: int) -> list[str]:
@@ -456,7 +490,7 @@ def _pack(lines: list[str], limit: int) -> list[str]:
     return out
 
 
-def minutes_messages(data: MinutesData, tz: ZoneInfo = BANGKOK, *,
+def minutes_messages(data: MinutesData, tz: ZoneInfo = BANGKOK, *, lang: str = "th",
                      max_messages: int = MAX_MESSAGES_PER_REQUEST) -> list[dict[str, Any]]:
     """The minutes as LINE text messages: each at most 5,000 UTF-16 units, at most `max_messages`.
 
@@ -465,26 +499,30 @@ def minutes_messages(data: MinutesData, tz: ZoneInfo = BANGKOK, *,
     """
     if max_messages < 1:
         raise ValueError("max_messages must be at least 1")
-    mm = _read_minutes(data, tz)
+    from handlers.texts import t
+
+    mm = _in_language(_read_minutes(data, tz), data, tz, lang)
     limit = MAX_TEXT_UTF16
+
+    def say(key: str, **fields) -> str:
+        return t(lang, key, **fields)
 
     def pieces(lines: list[str], room: int) -> list[str]:
         expanded = [p for line in lines for p in (split_text(line, room) if utf16_len(line) > room else [line])]
         return _pack(expanded, room)
 
-    full = [line for line, _ in _text_lines(mm, names=True)]
+    full = [line for line, _ in _text_lines(mm, names=True, say=say)]
     texts = pieces(full, limit)
     if len(texts) <= max_messages:
         return [{"type": "text", "text": t.strip("\n")} for t in texts]
 
-    condensed = _text_lines(mm, names=False)
+    condensed = _text_lines(mm, names=False, say=say)
     total_notes = sum(1 for _, is_note in condensed if is_note)
 
     def notice(shown: int) -> str:
         left = total_notes - shown
-        return ("✂️ รายงานยาวเกินกว่าจะส่งใน LINE ได้ครบ"
-                + (f" (บันทึกอีก {left} รายการไม่ได้แสดง)" if left > 0 else "")
-                + f"\nฉบับเต็มพร้อมรายชื่อ: ให้ผู้ดูแลระบบสั่ง meetbot export minutes {mm.meeting_id} --format html")
+        return (say("minutes_cut") + (say("minutes_cut_left", n=left) if left > 0 else "")
+                + say("minutes_cut_full", code=mm.meeting_id))
 
     # Room for the notice in the last message (its longest form), then fill line by line.
     room_last = limit - utf16_len(notice(0)) - 2

@@ -70,6 +70,16 @@ def plan_from_offsets(offsets: list[timedelta]) -> list[str]:
     return entries
 
 
+# Reminders this close to the start are short (when, where, the buttons): the card with the
+# answers has been seen already, and on the day people want the time and the way there.
+SHORT_BEFORE = timedelta(hours=12)
+
+
+def is_short(moment: str) -> bool:
+    """Whether a plan entry is sent as a short reminder rather than the full card."""
+    return not moment.startswith("eve@") and timedelta(minutes=int(moment.rstrip("m"))) < SHORT_BEFORE
+
+
 def due_at(moment: str, starts_at: datetime, tz: ZoneInfo) -> datetime:
     if moment.startswith("eve@"):
         hour, minute = (int(x) for x in moment[4:].split(":"))

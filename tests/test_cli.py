@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import sys
@@ -133,3 +134,63 @@ def test_registering_the_command_sets_again_changes_nothing():
     register_export(main)
     after = {name: sorted(getattr(command, "commands", {})) for name, command in main.commands.items()}
     assert after == before and {"demo", "import", "role", "meeting", "export"} <= set(after)
+
+
+# -- the development set-up: every command beside `meetbot serve`, without credentials ----------
+
+
+def _dev_state(tmp_path, fake_url: str, bot_url: str = "http://127.0.0.1:9", secret: str = "dev-secret") -> None:
+    """What `meetbot serve` leaves in its folder when it starts the fake LINE platform (the
+    format it wrote before it kept the token too, so an older running serve is understood)."""
+    (tmp_path / ".meetbot").mkdir(exist_ok=True)
+    (tmp_path / ".meetbot" / "dev.json").write_text(
+        json.dumps({"bot_url": bot_url, "fake_url": fake_url, "channel_secret": secret}))
+
+
+def test_meetbot_tick_and_quota_work_beside_meetbot_serve_without_credentials(meetbot, db, fake_line, tmp_path):
+    _dev_state(tmp_path, fake_line.url)
+    now = utcnow()
+    with db.transaction() as session:
+        outbox.enqueue(session, to="U" + "1" * 32, messages=[{"type": "text", "text": "เตือนนัด"}], now=now)
+    ticked = meetbot("tick", "--now", now.isoformat())
+    assert ticked.exit_code == 0, ticked.output
+    assert json.loads(ticked.output.strip().splitlines()[-1])["outbox"]["sent"] == 1
+    assert [m["text"] for _, m in fake_line.delivered_messages()] == ["เตือนนัด"]
+    quota = meetbot("quota")
+    assert quota.exit_code == 0, quota.output
+    assert quota.output.startswith("limit ")
+    for command in (["outbox"], ["db", "status"], ["meeting", "list"], ["role", "list"], ["demo"]):
+        result = meetbot(*command)
+        assert result.exit_code == 0, (command, result.output)
+
+
+def test_speaking_in_a_group_with_meetbot_say_adds_the_speaker_to_its_members(meetbot, app, db, fake_line,
+                                                                               tmp_path):
+    """Two people speak in one group: both are its members at the fake LINE platform, so the
+    clock learns both names and a member count of 2 (not the last speaker alone)."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    from models.network import Chat
+    from models.people import Person
+    from tests.conftest import TEST_SECRET
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        _dev_state(tmp_path, fake_line.url, bot_url=f"http://127.0.0.1:{server.server_port}", secret=TEST_SECRET)
+        group = "C" + "7" * 32
+        for user, name in (("U" + "a" * 32, "Somchai"), ("U" + "b" * 32, "Daeng")):
+            said = meetbot("say", "สวัสดีครับ", "--group", group, "--user", user, "--name", name, "--wait", "0")
+            assert said.exit_code == 0, said.output
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+    ticked = meetbot("tick")
+    assert ticked.exit_code == 0, ticked.output
+    with db.reading() as session:
+        assert session.get(Chat, group).member_count == 2
+        names = {p.line_user_id: p.display_name for p in session.query(Person)}
+    assert names["U" + "a" * 32] == "Somchai" and names["U" + "b" * 32] == "Daeng"

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -23,11 +24,11 @@ from models import outbox
 from models.meetings import Meeting, create_meeting, invite, record_answer
 from models.network import Chat, FinancialGroup, GroupKind, SubDistrict
 from models.outbox import OutboxMessage, Status
-from models.people import Person, ensure_person
+from models.people import Person, Role, ensure_person, grant
 from models.reminders import ReminderRun, RunStatus
 from scheduler.jobs import ClockContext, run_pass
 from tests import network
-from tests.linechat import tap_data, texts
+from tests.linechat import nodes, postback_actions, tap_data, texts
 from tests.network import COORDINATOR, leader_id
 
 MEETBOT = [sys.executable, "-m", "bot.cli"]
@@ -375,3 +376,119 @@ def test_nudges_can_be_turned_off_for_one_meeting(db, context, meeting, fake_lin
     sent = fake_line.deliveries(("push", "multicast"))
     assert sent and all(r.body["messages"][0]["type"] == "flex" for r in sent)  # the cards, no 1:1 nudges
     assert "ผู้ประสานงาน" in line.say("/nudges #1 on", user=leader_id(1))[0]["text"]  # coordinators only
+
+
+# -- who hears: every chat of a meeting; not the groups that said no (slice: remind) ---------------
+
+UNLINKED_CHAT = "C" + "5" * 32   # a group chat linked to no financial group
+ANSWERED_CHAT = "C" + "6" * 32   # another unlinked chat, where someone answered the meeting
+NEIGHBOUR = "U" + "e" * 32
+
+
+def _confirm_if_asked(line, answer, user) -> None:
+    """Cancelling may ask for a confirming tap; give it when it does."""
+    actions = [a for a in postback_actions(answer)]
+    if actions:
+        line.tap(actions[0]["data"], user=user)
+
+
+def test_a_meeting_made_in_an_unlinked_chat_gets_reminders_move_and_cancel_notices_there_and_where_it_was_answered(
+        db, context, line, services, fake_line):
+    network.build(db)
+    services.set_clock(lambda: START - timedelta(days=20))
+    line.say("นัด 14 ส.ค. 09:00 วัดบางสะพาน เรื่อง ประชุมเพื่อนบ้าน", user=COORDINATOR, group=UNLINKED_CHAT)
+    with db.reading() as s:
+        code = s.scalar(select(Meeting.id))
+    line.say(f"ไป #{code}", user=NEIGHBOUR, group=ANSWERED_CHAT)
+    mark = last_seq(fake_line)
+    assert run_pass(context, EVE + timedelta(seconds=1))["reminders"]["sent"] == 1
+    reminded = sorted(r.body["to"] for r in pushes_after(fake_line, mark))
+    assert reminded == sorted([UNLINKED_CHAT, ANSWERED_CHAT])
+
+    mark = last_seq(fake_line)
+    line.say(f"เลื่อนนัด #{code} 15 ส.ค. 09:00", user=COORDINATOR)
+    told = [r for r in pushes_after(fake_line, mark) if r.body["to"] != COORDINATOR]
+    assert sorted(r.body["to"] for r in told) == sorted([UNLINKED_CHAT, ANSWERED_CHAT])
+    assert all("เลื่อนนัด" in " ".join(texts(r.body["messages"])) for r in told)
+
+    mark = last_seq(fake_line)
+    _confirm_if_asked(line, line.say(f"ยกเลิกนัด #{code}", user=COORDINATOR), COORDINATOR)
+    told = [r for r in pushes_after(fake_line, mark) if r.body["to"] != COORDINATOR]
+    assert sorted(r.body["to"] for r in told) == sorted([UNLINKED_CHAT, ANSWERED_CHAT])
+    assert all("ยกเลิกนัด" in " ".join(texts(r.body["messages"])) for r in told)
+
+
+def test_two_hours_before_the_chats_get_a_short_reminder_with_the_map_and_answer_buttons_not_the_card(
+        db, context, meeting, fake_line):
+    run_pass(context, EVE + timedelta(seconds=1))
+    mark = last_seq(fake_line)
+    assert run_pass(context, TWO_HOURS_BEFORE + timedelta(seconds=1))["reminders"]["sent"] == 1
+    to_chats = [r for r in pushes_after(fake_line, mark) if r.body["to"] in meeting.chats.values()]
+    assert len(to_chats) == 3
+    for request in to_chats:
+        [message] = request.body["messages"]
+        assert message["type"] == "flex" and message["contents"]["size"] == "kilo"
+        shown = texts([message])
+        assert any("เตือนนัด #1" in s and "วันนี้ 09.00 น." in s for s in shown)
+        assert any("วัดบางสะพาน" in s for s in shown)
+        labels = {node["action"]["label"] for node in nodes(message) if isinstance(node.get("action"), dict)}
+        assert labels == {"แผนที่", "ไป", "ไม่ไป", "ไม่แน่ใจ"}  # no summary, no headcounts: not the card
+        assert [decode(a["data"])["r"] for a in postback_actions([message])] == ["going", "not_going", "maybe"]
+
+
+def test_a_group_that_said_not_going_gets_no_reminder_and_its_maybe_members_no_nudge(
+        db, context, meeting, fake_line):
+    with db.transaction() as s:
+        m = s.get(Meeting, meeting.meeting_id)
+        fund_2 = s.get(FinancialGroup, meeting.groups[FUND_2])
+        record_answer(s, meeting=m, person=ensure_person(s, leader_id(2)), group=fund_2, response="not_going",
+                      for_group=True, headcount=0, now=EVE - timedelta(days=1))
+        record_answer(s, meeting=m, person=ensure_person(s, "U" + "7" * 32), group=fund_2, response="maybe",
+                      now=EVE - timedelta(days=1))
+    for when in (EVE + timedelta(seconds=1), TWO_HOURS_BEFORE + timedelta(seconds=1)):
+        mark = last_seq(fake_line)
+        assert run_pass(context, when)["reminders"]["sent"] == 1
+        sent = pushes_after(fake_line, mark)
+        chats = sorted(r.body["to"] for r in sent if r.body["to"] in meeting.chats.values())
+        assert chats == sorted([meeting.chats[FUND_1], meeting.chats[FUND_3]])
+        people = {u for r in sent for u in (r.body["to"] if isinstance(r.body["to"], list) else [r.body["to"]])}
+        assert "U" + "7" * 32 not in people and leader_id(2) not in people
+        assert leader_id(3) in people and "U" + "d" * 32 in people  # fund 3 has not answered; fund 1's maybe
+
+
+def test_the_held_reminder_notice_tells_the_coordinator_what_they_can_do_in_their_language(
+        db, context, meeting, fake_line):
+    second = "U" + "8" * 32
+    with db.transaction() as s:
+        person = ensure_person(s, second)
+        person.language = "en"
+        grant(s, person, Role.COORDINATOR)
+    fake_line.set_quota(limit=100, used=95)
+    assert run_pass(context, EVE + timedelta(seconds=1))["reminders"]["held"] == 1
+    said = {u: r.body["messages"][0]["text"] for r in fake_line.deliveries(("push", "multicast")) for u in r.recipients}
+    thai, english = said[COORDINATOR], said[second]
+    assert "LINE Official Account Manager" in thai and "พิมพ์ นัดหมาย" in thai
+    assert "เตือนส่วนตัว #1 ปิด" in thai and "เตือน #1 2 ชม." in thai
+    assert "/nudges #1 off" in english and "/meetings" in english and "Buy more messages" in english
+    assert not re.search("[\u0e00-\u0e7f]", english.replace(meeting_title(db, meeting), ""))
+
+
+@pytest.mark.sends_refused_requests
+def test_a_message_line_refused_is_reported_to_coordinators_in_thai_words_without_line_s_error(
+        db, context, meeting, fake_line):
+    with db.transaction() as s:  # a chat id LINE does not know
+        s.add(Chat(id="Cnot-a-real-group", kind="group", member_count=5, title="ห้องทดลอง"))
+        s.get(FinancialGroup, meeting.groups[FUND_3]).chat_id = "Cnot-a-real-group"
+    run_pass(context, EVE + timedelta(seconds=1))
+    run_pass(context, EVE + timedelta(seconds=3))
+    [alert] = [r for r in fake_line.deliveries("push") if r.body["to"] == COORDINATOR]
+    text = alert.body["messages"][0]["text"]
+    assert "การเตือนนัด #1 ถึง ห้อง ห้องทดลอง: LINE ไม่รับข้อความนี้" in text
+    with db.reading() as s:
+        error = s.scalar(select(OutboxMessage.last_error).where(OutboxMessage.to == "Cnot-a-real-group"))
+    assert error and error[:20] not in text and "reminder" not in text and "Cnot" not in text
+
+
+def meeting_title(db, meeting) -> str:
+    with db.reading() as s:
+        return s.get(Meeting, meeting.meeting_id).title

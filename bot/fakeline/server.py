@@ -498,6 +498,12 @@ class FakeLine:
         with self._lock:
             self._groups[group_id] = {"name": name, "members": dict(members or {}), "pictureUrl": picture_url}
 
+    def join_group(self, group_id: str, user_id: str, display_name: str, group_name: str = "group") -> None:
+        """`user_id` becomes a member of the group (made if new, named `group_name`); others stay."""
+        with self._lock:
+            group = self._groups.setdefault(group_id, {"name": group_name, "members": {}, "pictureUrl": None})
+            group["members"][user_id] = display_name
+
     def add_content(self, message_id: str, data: bytes, content_type: str = "image/jpeg") -> None:
         with self._lock:
             self._contents[str(message_id)] = (bytes(data), content_type)
@@ -894,6 +900,9 @@ class FakeLine:
                 return _Reply(200, {})
             if method == "POST" and path == "/_fake/group":
                 self.add_group(data["groupId"], data["name"], data.get("members") or {}, data.get("pictureUrl"))
+                return _Reply(200, {})
+            if method == "POST" and path == "/_fake/group/member":
+                self.join_group(data["groupId"], data["userId"], data["displayName"], data.get("name") or "group")
                 return _Reply(200, {})
             if method == "POST" and path == "/_fake/content":
                 self.add_content(data["messageId"], base64.b64decode(data["dataBase64"]),
