@@ -6,6 +6,10 @@ short: many readers are older people on small phones.
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
+from thai.when import format_thai_date, format_thai_datetime, format_thai_time
+
 TEXTS: dict[str, tuple[str, str]] = {
     # -- greetings and help ---------------------------------------------------------------------
     "welcome": (
@@ -436,8 +440,6 @@ def t(lang: str | None, key: str, **fields) -> str:
 
 
 def _local(dt, tz):
-    from datetime import datetime, timezone
-
     if isinstance(dt, datetime):
         return (dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)).astimezone(tz)
     return dt
@@ -445,8 +447,6 @@ def _local(dt, tz):
 
 def date_text(dt, tz, lang: str | None) -> str:
     """`วันเสาร์ที่ 15 ส.ค. 2569` / `Saturday 15 Aug 2026`."""
-    from handlers.when import format_thai_date
-
     if lang != "en":
         return format_thai_date(dt, tz)
     day = _local(dt, tz)
@@ -455,8 +455,6 @@ def date_text(dt, tz, lang: str | None) -> str:
 
 def time_text(dt, tz, lang: str | None) -> str:
     """`09.00 น.` / `09:00`."""
-    from handlers.when import format_thai_time
-
     if lang != "en":
         return format_thai_time(dt, tz)
     local = _local(dt, tz)
@@ -465,8 +463,6 @@ def time_text(dt, tz, lang: str | None) -> str:
 
 def datetime_text(dt, tz, lang: str | None) -> str:
     """`วันเสาร์ที่ 15 ส.ค. 2569 เวลา 09.00 น.` / `Saturday 15 Aug 2026, 09:00`."""
-    from handlers.when import format_thai_datetime
-
     if lang != "en":
         return format_thai_datetime(dt, tz)
     return f"{date_text(dt, tz, lang)}, {time_text(dt, tz, lang)}"

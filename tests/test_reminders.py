@@ -483,7 +483,8 @@ def test_a_message_line_refused_is_reported_to_coordinators_in_thai_words_withou
     run_pass(context, EVE + timedelta(seconds=3))
     [alert] = [r for r in fake_line.deliveries("push") if r.body["to"] == COORDINATOR]
     text = alert.body["messages"][0]["text"]
-    assert "การเตือนนัด #1 ถึง ห้อง ห้องทดลอง: LINE ไม่รับข้อความนี้" in text
+    # Named by the group linked to the chat (what the coordinator knows), not the chat's id.
+    assert "การเตือนนัด #1 ถึง ห้อง กองทุนหมู่บ้าน หมู่ 3 ต.บางจาก: LINE ไม่รับข้อความนี้" in text
     with db.reading() as s:
         error = s.scalar(select(OutboxMessage.last_error).where(OutboxMessage.to == "Cnot-a-real-group"))
     assert error and error[:20] not in text and "reminder" not in text and "Cnot" not in text
