@@ -947,8 +947,9 @@ def _real_name(m: _Msg) -> Command | None:
     if not mentioned and rest.lstrip().startswith("@"):  # no marks from LINE: `@word` is the mention
         rest, mentioned = _LEADING_AT.sub(" ", rest, count=1), True
     name = _NAME_LEAD.sub("", _trim_free_text(" ".join(rest.split())))
-    # `ชื่อจริง สมชาย ใจดี!!`: no name ends in punctuation (a final `.` may: `Jr.`).
-    name = name.rstrip("".join(_TAIL_PUNCT - {".", "-"}) + " ")
+    # `ชื่อจริง สมชาย ใจดี ครับ!!`: no name ends in punctuation (a final `.` may: `Jr.`) or a particle.
+    while (shorter := _trim_free_text(name.rstrip("".join(_TAIL_PUNCT - {".", "-"}) + " "))) != name:
+        name = shorter
     return RealName(name, for_mentioned=mentioned)
 
 
