@@ -10,6 +10,7 @@ from handlers.texts import t
 from handlers.turn import Turn
 from models.network import FinancialGroup, find_groups, groups_in_chat
 from models.people import Duty, Role, coordinators, ensure_person, grant
+from models.safe_text import strip_bidi
 
 MAX_GROUP_CHOICES = 12  # quick replies allow 13; the last place is kept free
 
@@ -179,6 +180,6 @@ def handle_appoint(turn: Turn, command) -> None:
         appointee = ensure_person(turn.session, user_id)
         grant(turn.session, appointee, command.role, group_id=group_id, duty=duty,
               by=f"person:{person.id}")
-        names.append(appointee.display_name or "@" + user_id[-4:])
+        names.append(strip_bidi(appointee.display_name) or "@" + user_id[-4:])
     role = Role.THAI[command.role] if turn.lang != "en" else command.role
     turn.say(replies.text(t(turn.lang, "appointed", names=", ".join(names), role=role)))

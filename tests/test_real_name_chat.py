@@ -15,6 +15,7 @@ from models.meetings import create_meeting, get_meeting, invite
 from models.network import FinancialGroup
 from models.papers import attendance_csv, attendance_rows
 from models.people import Person, ensure_person
+from scheduler.jobs import refresh_profiles
 from tests import network
 from tests.network import COORDINATOR, FACILITATOR, leader_id
 from tests.queries import one
@@ -169,3 +170,19 @@ def test_import_reads_a_real_name_column(meetbot, db, tmp_path):
     again = meetbot("import", str(yaml_path))
     assert again.exit_code == 0, again.output
     assert person(db, leader_id(44)).full_name == "นางสมศรี มีสุขใจ"
+
+
+def test_a_line_name_with_a_right_to_left_override_is_stored_and_answered_without_it(line, db, net, fake_line, context):
+    fake_line.add_profile(NEWCOMER, "\u202eลุงชม\u202c")
+    line.say("สวัสดี", user=NEWCOMER)
+    refresh_profiles(context, START)
+    assert person(db, NEWCOMER).display_name == "ลุงชม"
+    # A name stored before (as it came from LINE) is shown without its override too.
+    leader = net.leaders[FUND_1]
+    with db.transaction() as s:
+        s.scalar(select(Person).where(Person.line_user_id == leader)).display_name = "\u202eสมชาย\u202c"
+        meeting = create_meeting(s, title="ประชุมกองทุน", starts_at=START, venue_name="วัดบางหลวง",
+                                 now=START - timedelta(days=3))
+        invite(s, meeting, s.get(FinancialGroup, net.groups[FUND_1]), 4)
+    answer = line.say("ไป 4 คน", user=leader, group=net.chats[FUND_1])
+    assert "คุณสมชาย" in answer[0]["text"] and "\u202e" not in answer[0]["text"]
