@@ -806,11 +806,12 @@ def attendance_xlsx(rows: list[dict[str, Any]], *, meeting: Meeting | None = Non
 
     breaks = RowBreak()
     groups = [i for i, r in enumerate(rows) if r["row"] == "group"]
+    heading = _meeting_lines(meeting, tz)  # once: the meeting's number is counted in the database
     for n, start in enumerate(groups):
         header = rows[start]
         end = groups[n + 1] if n + 1 < len(groups) else len(rows)
         line("บัญชีลงชื่อผู้เข้าร่วมประชุม", big, height=28)
-        for text in _meeting_lines(meeting, tz):
+        for text in heading:
             line(text, font, height=22)
         line(f"{header['group']} — {_group_facts(header)}", bold, fill=grey, height=24)
         r = ws.max_row + 1
@@ -891,13 +892,14 @@ def attendance_html(meeting: Meeting, rows: list[dict[str, Any]], tz: ZoneInfo =
     """Sign-in sheets to print: one A4 page (or more) per group, numbered rows tall enough to sign,
     empty lines for walk-ins, and the officer's line at the foot."""
     groups = [i for i, r in enumerate(rows) if r["row"] == "group"]
+    heading = _meeting_lines(meeting, tz)  # once: the meeting's number is counted in the database
     sections = []
     for n, start in enumerate(groups):
         header = rows[start]
         end = groups[n + 1] if n + 1 < len(groups) else len(rows)
         people = rows[start + 1:end]
         head = ["<div class=\"head\"><h1>บัญชีลงชื่อผู้เข้าร่วมประชุม</h1>"]
-        head += [f"<p>{_e(text)}</p>" for text in _meeting_lines(meeting, tz)]
+        head += [f"<p>{_e(text)}</p>" for text in heading]
         head.append(f"<p class=\"group\">{_e(header['group'])}</p><p class=\"muted\">{_e(_group_facts(header))}</p></div>")
         body = []
         for p in people:
@@ -917,7 +919,7 @@ def attendance_html(meeting: Meeting, rows: list[dict[str, Any]], tz: ZoneInfo =
         sections.append(f"<section class=\"sheet\">{''.join(head)}{table}{footer}</section>")
     if not sections:
         sections.append("<section class=\"sheet\"><h1>บัญชีลงชื่อผู้เข้าร่วมประชุม</h1>"
-                        + "".join(f"<p>{_e(t)}</p>" for t in _meeting_lines(meeting, tz))
+                        + "".join(f"<p>{_e(t)}</p>" for t in heading)
                         + "<p>(ยังไม่ได้เชิญกลุ่มใด)</p></section>")
     return _page(f"บัญชีลงชื่อ {meeting.code} {meeting.title}", "\n".join(sections), _SHEET_CSS)
 
