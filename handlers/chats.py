@@ -45,7 +45,7 @@ def handle_help(turn: Turn, _) -> None:
 
 
 def help_text(turn: Turn) -> str:
-    parts = [t(turn.lang, "help_everyone")]
+    parts = [t(turn.lang, "help_everyone"), t(turn.lang, "help_real_name")]
     person = turn.person
     if person is not None:
         if person.led_group_ids():

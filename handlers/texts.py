@@ -251,6 +251,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "agenda_set": ("ตั้งวาระของนัด {code} แล้วครับ", "The agenda of {code} is set."),
     "venue_set": ("📍 ตั้งแผนที่ของนัด {code} แล้วครับ: {place}", "📍 Map location of {code} set: {place}"),
     # -- papers: real names (ชื่อจริง) for the sign-in sheet and the minutes ---------------------------
+    "help_real_name": ("• ชื่อจริงสำหรับใบลงชื่อ: พิมพ์ ชื่อจริง สมชาย ใจดี",
+                       "• Your real name for the sign-in sheets: /realname Somchai Jaidee"),
     "real_name_saved": ("บันทึกชื่อจริงแล้วครับ: {name}\nชื่อนี้จะพิมพ์ในบัญชีลงชื่อและรายงานการประชุม",
                         "Real name saved: {name}\nIt is printed on the sign-in sheets and in the minutes."),
     "real_name_saved_for": ("บันทึกชื่อจริงของ {line_name} แล้วครับ: {name}",

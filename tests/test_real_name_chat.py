@@ -186,3 +186,8 @@ def test_a_line_name_with_a_right_to_left_override_is_stored_and_answered_withou
         invite(s, meeting, s.get(FinancialGroup, net.groups[FUND_1]), 4)
     answer = line.say("ไป 4 คน", user=leader, group=net.chats[FUND_1])
     assert "คุณสมชาย" in answer[0]["text"] and "\u202e" not in answer[0]["text"]
+
+
+def test_the_help_text_tells_everyone_how_to_give_their_real_name(line, net):
+    answer = line.say("วิธีใช้", user=net.leaders[FUND_1])
+    assert "• ชื่อจริงสำหรับใบลงชื่อ: พิมพ์ ชื่อจริง สมชาย ใจดี" in answer[0]["text"]
