@@ -31,6 +31,7 @@ from models.meetings import (
 from models.network import FinancialGroup
 from models.outbox import sent_message
 from models.people import Role, grant
+from models.safe_text import strip_bidi
 from models.tally import tally
 
 
@@ -278,8 +279,8 @@ def _describe(turn: Turn, group: FinancialGroup | None, response: str, count: in
 def _confirm(turn: Turn, meeting: Meeting, group: FinancialGroup | None, recorded, *, for_group: bool,
              asked_count: bool) -> None:
     person = turn.person
-    who = f" คุณ{person.display_name}" if person.display_name and turn.lang != "en" else (
-        f", {person.display_name}" if person.display_name else "")
+    name = strip_bidi(person.display_name)  # a name stored before bidi controls were stripped
+    who = f" คุณ{name}" if name and turn.lang != "en" else (f", {name}" if name else "")
     answer_row = recorded.answer
     what = f"{meeting.code} " + _describe(turn, group, answer_row.response, answer_row.headcount, for_group)
     if not recorded.changed:

@@ -14,6 +14,7 @@ from models.attendance import CheckInClosed, Method, attendance_at, came_with, c
 from models.meetings import Meeting, MeetingStatus, open_meetings_in_chat
 from models.network import FinancialGroup, find_groups, groups_in_chat, normalise_name
 from models.people import Person, PersonRole, Role, forget, grant
+from models.safe_text import strip_bidi
 
 
 def _meeting_now(turn: Turn, code: int | None, ask=None) -> Meeting | None:
@@ -193,7 +194,7 @@ def _person_named(turn: Turn, name: str, group: FinancialGroup | None) -> Person
     for person in turn.session.scalars(query):
         if wanted in (normalise_name(person.full_name or ""), normalise_name(person.display_name or "")):
             return person
-    person = Person(full_name=name, created_at=turn.now)
+    person = Person(full_name=strip_bidi(name) or name, created_at=turn.now)
     turn.session.add(person)
     turn.session.flush()
     if group is not None:

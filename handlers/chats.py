@@ -11,6 +11,7 @@ from handlers.texts import t
 from handlers.turn import Turn
 from models.network import FinancialGroup, SubDistrict, group_named_in, groups_in_chat, link_chat, match_groups
 from models.people import Duty, Person, Role, coordinators, ensure_person, grant
+from models.safe_text import strip_bidi
 
 MAX_GROUP_CHOICES = 12  # quick replies allow 13; the last place is kept free
 
@@ -45,7 +46,7 @@ def handle_help(turn: Turn, _) -> None:
 
 
 def help_text(turn: Turn) -> str:
-    parts = [t(turn.lang, "help_everyone")]
+    parts = [t(turn.lang, "help_everyone"), t(turn.lang, "help_real_name")]
     person = turn.person
     if person is not None:
         if person.led_group_ids():
@@ -368,7 +369,7 @@ def handle_appoint_tap(turn: Turn, fields: dict) -> None:
 
 def _appointee_names(turn: Turn, appointees: list[Person]) -> tuple[list[str], list[Person]]:
     """The names to say, and those without one yet (never a piece of a user id)."""
-    names = [p.full_name or p.display_name for p in appointees if p.full_name or p.display_name]
+    names = [strip_bidi(p.full_name or p.display_name) for p in appointees if p.full_name or p.display_name]
     return names, [p for p in appointees if not (p.full_name or p.display_name)]
 
 

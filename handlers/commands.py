@@ -90,6 +90,13 @@ Decisions on ambiguous phrasings
   marker (กลุ่ม กองทุน หมู่ ม. ออมทรัพย์ สัจจะ ต. ตำบล บ้าน); a lone `กลุ่ม` word is a label and is
   dropped. With no marker the first word (with its title) is the name and the rest the group.
   It also carries an optional `#code` (`meeting`), an addition to the original brief.
+- `ชื่อจริง สมชาย ใจดี` (also `ชื่อจริงคือ …`, `ตั้ง/แก้/เปลี่ยนชื่อจริง …`, `ชื่อ-นามสกุลจริง …`,
+  `/realname …`) is `RealName`, the name printed on the papers. With a LINE mention in it
+  (`ชื่อจริง @ลุงชม ชม ใจดี`) it is someone else's (`for_mentioned`): the mention's characters, as
+  LINE marks them (`parse_command(text, mentions=…)`), are not part of the name; without marks a
+  leading `@word` is taken as the mention. A Thai keyword glued to more text (`ชื่อจริงๆ`,
+  `ชื่อจริงของเขา`), a question, or arguments that start like a sentence (`ชื่อจริง ไม่ใช่…`) are talk.
+  `ชื่อจริง` alone is `RealName("")`: the handler says how.
 """
 
 from __future__ import annotations
@@ -126,6 +133,7 @@ __all__ = [
     "Minutes",
     "Move",
     "Note",
+    "RealName",
     "Remind",
     "Summary",
     "UnclearAnswer",
@@ -266,6 +274,14 @@ class ForgetMe:
 
 
 @dataclass(frozen=True)
+class RealName:
+    """`ชื่อจริง สมชาย ใจดี`: the real name for the papers; `for_mentioned`: of the person mentioned."""
+
+    name: str  # as typed, outer spaces and a polite tail trimmed; "" -> the handler explains
+    for_mentioned: bool = False
+
+
+@dataclass(frozen=True)
 class Invalid:
     """A recognised command with bad arguments: show `reason` (Thai) or `reason_en`."""
 
@@ -276,7 +292,7 @@ class Invalid:
 Command = (
     Help | Link | Unlink | ClaimCoordinator | CreateMeeting | ListMeetings | Invite | Answer | Summary
     | Cancel | Move | Language | Appoint | Remind | Announce | Note | Minutes | CheckInSelf
-    | CheckInOther | ForgetMe | Invalid
+    | CheckInOther | ForgetMe | RealName | Invalid
 )
 
 # Thai keyword -> English alias, one per command (for the help text).
@@ -306,6 +322,7 @@ COMMAND_WORDS: dict[str, str] = {
     "มาแล้ว": "/here",
     "เช็คชื่อ": "/checkin",
     "ลบข้อมูลของฉัน": "/forget-me",
+    "ชื่อจริง": "/realname",
 }
 
 _REASONS: dict[str, tuple[str, str]] = {
@@ -469,6 +486,7 @@ class _Msg:
     light: str  # original with one-for-one replacements: same length, same positions
     clean: str  # normalised for matching
     asked: bool  # ended with a question mark
+    mentions: tuple[tuple[int, int], ...] = ()  # (start, end) of LINE mentions in `original`
 
 
 _NOT = object()  # "not a command" from a helper that can also return None as a value
@@ -947,6 +965,41 @@ def _claim(m: _Msg) -> Command | None:
     return ClaimCoordinator(code)
 
 
+# --------------------------------------------------------------------------- real names
+
+_REAL_NAME = re.compile(
+    r"(?:(?P<en>/(?:real|full)[-_]?name)"
+    r"|(?:ตั้ง|แก้|เปลี่ยน|บันทึก|แจ้ง|ใส่)?\s*ชื่อ\s*(?:-?\s*(?:นาม)?สกุล\s*)?จริง(?:\s*-?\s*(?:นาม)?สกุล)?"
+    r"(?:\s*(?:คือ|ว่า))?)(?=[\s:]|$)",
+    _FLAGS,
+)
+_NAME_CHATTER = _CHATTER_START + ("ของ", "ก็", "เขา", "ต้อง", "ใช้", "จะ", "อยู่", "หรือ", "เหมือน", "ตาม")
+_NAME_LEAD = re.compile(r"^(?:คือ|ว่า|เป็น)\s+")
+_LEADING_AT = re.compile(r"\s*@\S+")
+
+
+def _real_name(m: _Msg) -> Command | None:
+    k = _REAL_NAME.match(m.clean)
+    if not k:
+        return None
+    args = m.clean[k.end():].strip(" :")
+    if not k.group("en") and (_is_question(m, args) or args.startswith(_NAME_CHATTER)):
+        return None  # `ชื่อจริง ไม่ใช่ชื่อเล่น`, `ชื่อจริงคืออะไร`
+    rest = _cut(m, k.group(0)) if args else ""
+    start = len(m.original) - len(rest)
+    inside = sorted((a - start, b - start) for a, b in m.mentions if a >= start)
+    for a, b in reversed(inside):
+        rest = rest[:a] + " " + rest[b:]
+    mentioned = bool(inside)
+    if not mentioned and rest.lstrip().startswith("@"):  # no marks from LINE: `@word` is the mention
+        rest, mentioned = _LEADING_AT.sub(" ", rest, count=1), True
+    name = _NAME_LEAD.sub("", _trim_free_text(" ".join(rest.split())))
+    # `ชื่อจริง สมชาย ใจดี ครับ!!`: no name ends in punctuation (a final `.` may: `Jr.`) or a particle.
+    while (shorter := _trim_free_text(name.rstrip("".join(_TAIL_PUNCT - {".", "-"}) + " "))) != name:
+        name = shorter
+    return RealName(name, for_mentioned=mentioned)
+
+
 # --------------------------------------------------------------------------- check-in
 
 _HERE = re.compile(
@@ -1261,13 +1314,13 @@ def is_agreement(text: str) -> bool:
 _SLASH_WORD = re.compile(r"/[a-z]", _FLAGS)
 _PARSERS = (
     _simple, _minutes, _note, _announce, _create, _unlink, _cancel, _move, _remind, _invite, _link,
-    _appoint, _claim, _check_in, _summary, _answer,
+    _appoint, _claim, _check_in, _real_name, _summary, _answer,
 )  # fmt: skip
 _MENTION = re.compile(r"\s*@\S+\s+")
 _NEXT_WORD = re.compile(r"\S+\s+")
 
 
-def _parse(original: str) -> Command | None:
+def _parse(original: str, mentions: tuple[tuple[int, int], ...] = ()) -> Command | None:
     light = original.translate(_ONE_FOR_ONE)
     stripped = light.strip()
     if stripped and set(stripped) <= {"?"}:
@@ -1275,7 +1328,7 @@ def _parse(original: str) -> Command | None:
     clean, asked = _clean(light)
     if not clean:
         return None
-    m = _Msg(original, light, clean, asked)
+    m = _Msg(original, light, clean, asked, mentions)
     for parser in _PARSERS:
         found = parser(m)
         if found is not None and found is not _NOT:
@@ -1283,11 +1336,34 @@ def _parse(original: str) -> Command | None:
     return None
 
 
-def parse_command(text: str) -> Command | None:
-    """The command in a chat message, or None when the message is not for the bot."""
+def _code_points(text: str, mentions) -> tuple[tuple[int, int], ...]:
+    """LINE's mention marks (index, length in UTF-16 code units, as LINE counts text) as
+    (start, end) positions in the Python string; marks that do not fit the text are dropped."""
+    starts, units = {}, 0
+    for i, ch in enumerate(text):
+        starts[units] = i
+        units += 2 if ord(ch) > 0xFFFF else 1
+    starts[units] = len(text)
+    spans = []
+    for mark in mentions or ():
+        try:
+            index, length = (int(v) for v in mark)
+        except (TypeError, ValueError):
+            continue
+        if index in starts and index + length in starts and length > 0:
+            spans.append((starts[index], starts[index + length]))
+    return tuple(spans)
+
+
+def parse_command(text: str, mentions=()) -> Command | None:
+    """The command in a chat message, or None when the message is not for the bot.
+
+    `mentions`: LINE's mention marks in the text, (index, length) pairs as the webhook gives them
+    (only `RealName` uses them, to tell the person mentioned from the name typed)."""
     if not isinstance(text, str) or not text.strip():
         return None
-    found = _parse(text)
+    spans = _code_points(text, mentions)
+    found = _parse(text, spans)
     if found is not None:
         return found
     # `@meetbot ไป 4`: skip a leading mention (one or two words) if a command follows.
@@ -1296,7 +1372,8 @@ def parse_command(text: str) -> Command | None:
     for _ in range(2):
         if mention is None:
             break
-        found = _parse(text[mention.end():])
+        cut = mention.end()
+        found = _parse(text[cut:], tuple((a - cut, b - cut) for a, b in spans if a >= cut))
         if found is not None:
             return found
         mention = _NEXT_WORD.match(light, mention.end())

@@ -28,6 +28,10 @@ class ChatEvent:
     message_id: str | None = None
     text: str | None = None
     mentioned_user_ids: tuple[str, ...] = ()
+    # LINE's (index, length) marks of the people mentioned, and their ids, the bot itself left out:
+    # `ชื่อจริง @x สมชาย ใจดี` tells the mention from the name by them.
+    mention_spans: tuple[tuple[int, int], ...] = ()
+    mentioned_others: tuple[str, ...] = ()
     postback_data: str | None = None
     postback_params: dict[str, Any] = field(default_factory=dict)
     unsent_message_id: str | None = None
@@ -93,6 +97,11 @@ class ChatEvent:
             text=text,
             mentioned_user_ids=tuple(m.get("userId") for m in mentionees
                                      if isinstance(m, dict) and m.get("userId")),
+            mention_spans=tuple((m.get("index"), m.get("length")) for m in mentionees
+                                if isinstance(m, dict) and not m.get("isSelf")
+                                and isinstance(m.get("index"), int) and isinstance(m.get("length"), int)),
+            mentioned_others=tuple(m.get("userId") for m in mentionees
+                                   if isinstance(m, dict) and m.get("userId") and not m.get("isSelf")),
             postback_data=postback.get("data") if isinstance(postback.get("data"), str) else None,
             postback_params=postback.get("params") if isinstance(postback.get("params"), dict) else {},
             unsent_message_id=unsend.get("messageId"),

@@ -89,6 +89,14 @@ router.route(said(commands.CheckInOther), "check_in_other")(attendance.handle_ch
 router.route(said(commands.ForgetMe), "forget_me")(attendance.handle_forget_me)
 
 
+@router.route(said(commands.RealName), "real_name")
+def handle_real_name(turn: Turn, command) -> None:
+    """`ชื่อจริง สมชาย ใจดี`: the name printed on the papers (handlers/real_name.py)."""
+    from handlers.real_name import handle_real_name as real_name
+
+    real_name(turn, command)
+
+
 @router.route(said(commands.Invalid), "invalid")
 def handle_invalid(turn: Turn, command) -> None:
     """A command with arguments we cannot use: say why, change nothing."""

@@ -400,7 +400,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "tag_action": ("งาน", "action"),
     "note_due": (" กำหนด {date}", " due {date}"),
     "minutes_heading": ("📝 รายงานการประชุม {code}", "📝 Minutes of meeting {code}"),
-    "minutes_when": ("{date} เวลา {time}", "{date}, {time}"),
+    "minutes_when": ("ครั้งที่ {number} {date} เวลา {time}", "No. {number}, {date}, {time}"),
     "minutes_venue": ("ณ {venue}", "At {venue}"),
     "minutes_status": ("สถานะ: {status}", "Status: {status}"),
     "minutes_attended": ("มาประชุม {n} คน", "{n} attended"),
@@ -425,6 +425,23 @@ TEXTS: dict[str, tuple[str, str]] = {
     "minutes_cut_full": ("\nฉบับเต็มพร้อมรายชื่อ: ให้ผู้ดูแลระบบสั่ง meetbot export minutes {code} --format html",
                          "\nThe full minutes with names: ask whoever runs the bot for "
                          "meetbot export minutes {code} --format html"),
+    # -- papers: real names (ชื่อจริง) for the sign-in sheet and the minutes ---------------------------
+    "help_real_name": ("• ชื่อจริงสำหรับใบลงชื่อ: พิมพ์ ชื่อจริง สมชาย ใจดี",
+                       "• Your real name for the sign-in sheets: /realname Somchai Jaidee"),
+    "real_name_saved": ("บันทึกชื่อจริงแล้วครับ: {name}\nชื่อนี้จะพิมพ์ในบัญชีลงชื่อและรายงานการประชุม",
+                        "Real name saved: {name}\nIt is printed on the sign-in sheets and in the minutes."),
+    "real_name_saved_for": ("บันทึกชื่อจริงของ {line_name} แล้วครับ: {name}",
+                            "Real name of {line_name} saved: {name}"),
+    "real_name_how": ("พิมพ์ ชื่อจริง ตามด้วยชื่อและนามสกุลครับ เช่น ชื่อจริง สมชาย ใจดี",
+                      "Type /realname followed by your first name and surname, e.g. /realname Somchai Jaidee"),
+    "real_name_now": ("ชื่อจริงที่บันทึกไว้: {name}", "Real name on record: {name}"),
+    "real_name_bad": ("ชื่อจริงควรเป็นตัวอักษร 2 ถึง {limit} ตัว ไม่มีตัวเลขครับ เช่น ชื่อจริง สมชาย ใจดี",
+                      "A real name is 2 to {limit} letters, without digits, e.g. /realname Somchai Jaidee"),
+    "real_name_for_others": ("ขออภัยครับ ตั้งชื่อจริงให้ผู้อื่นได้เฉพาะคุณอำนวยและผู้ประสานงาน",
+                             "Sorry, only facilitators and coordinators set someone else's real name."),
+    "real_name_someone": ("คนที่แท็ก", "the person mentioned"),
+    "real_name_one_mention": ("แท็กคนที่จะตั้งชื่อจริงให้ 1 คนครับ เช่น ชื่อจริง @ลุงชม ชม ใจดี",
+                              "Mention one person, e.g. /realname @Chom Chom Jaidee"),
 }
 
 _WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")

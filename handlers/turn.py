@@ -57,7 +57,7 @@ class Turn:
         """The text parsed once into a typed command (None: not a command)."""
         from handlers.commands import parse_command
 
-        return parse_command(self.event.text) if self.event.text else None
+        return parse_command(self.event.text, mentions=self.event.mention_spans) if self.event.text else None
 
     @cached_property
     def postback(self) -> dict[str, str]:

@@ -27,7 +27,7 @@ it empty):
 | `village_name` | the village's name (optional) |
 | `group_name` | the group's name, unique in the network (required) |
 | `group_kind` | `กองทุนหมู่บ้าน`, `กลุ่มออมทรัพย์`, `อื่น ๆ` or `village_fund`, `savings_group`, `other`; empty: read from the name |
-| `leader_name` | the leader's full name, as a sign-in sheet needs it |
+| `leader_name` | the leader's real name (ชื่อจริง), as the sign-in sheet and the minutes print it; also read from a column `leader_real_name`, `real_name`, `full_name`, `ชื่อจริง`, `ชื่อ-นามสกุล` (a person sets or corrects their own in chat with `ชื่อจริง …`) |
 | `leader_line_user_id` | the LINE user id (`U` + 32 hex digits), not the LINE ID people choose; empty: link later |
 | `leader_phone` | phone number (a leading 0 Excel dropped is put back) |
 
@@ -53,7 +53,7 @@ sub_districts:
           - name: กองทุนหมู่บ้าน หมู่ 1 ต.ท่าไร่
             kind: village_fund       # or กองทุนหมู่บ้าน; optional: read from the name
             leaders:
-              - {name: สมชาย ใจดี, line_user_id: U…, phone: "081…"}
+              - {name: สมชาย ใจดี, line_user_id: U…, phone: "081…"}   # or real_name: สมชาย ใจดี
               - สมศรี ใจงาม           # a name alone is fine
 groups:                              # network-wide groups (optional)
   - name: ทีมคุณอำนวย
@@ -80,6 +80,7 @@ from sqlalchemy.orm import Session
 from models.network import FinancialGroup, GroupKind, SubDistrict, Village, find_sub_district, normalise_name
 from models.people import Person, Role, grant, person_by_line_id
 from thai.digits import ascii_digits
+from models.safe_text import strip_bidi
 
 LINE_USER_ID = re.compile(r"U[0-9a-f]{32}")
 _SPACES = re.compile(r"\s+")
@@ -104,7 +105,9 @@ _ALIASES = {
     "village_name": ("ชื่อหมู่บ้าน", "หมู่บ้าน"),
     "group_name": ("group", "name", "ชื่อกลุ่ม", "กลุ่ม"),
     "group_kind": ("kind", "type", "group_type", "ประเภท", "ประเภทกลุ่ม"),
-    "leader_name": ("leader", "ชื่อผู้นำ", "ผู้นำ", "ชื่อผู้นำกลุ่ม", "ชื่อ-สกุล", "ชื่อสกุล"),
+    "leader_name": ("leader", "ชื่อผู้นำ", "ผู้นำ", "ชื่อผู้นำกลุ่ม", "ชื่อ-สกุล", "ชื่อสกุล", "leader_real_name",
+                    "leader_full_name", "real_name", "full_name", "ชื่อจริง", "ชื่อจริง-นามสกุล", "ชื่อจริง_นามสกุล",
+                    "ชื่อ-นามสกุล", "ชื่อ_นามสกุล", "ชื่อนามสกุล", "ชื่อจริงผู้นำ", "ชื่อจริงผู้นำกลุ่ม"),
     "leader_line_user_id": ("line_user_id", "user_id", "line_id", "lineid", "line"),
     "leader_phone": ("phone", "tel", "โทรศัพท์", "เบอร์โทร", "เบอร์โทรศัพท์", "โทร"),
 }
@@ -229,6 +232,7 @@ def _leader(line: int, name: str | None, line_user_id: str | None, phone: str | 
                         f"shows it); the LINE ID people choose cannot be used: leave it empty and link later")
         line_user_id = None
     phone = _phone(phone, problems)
+    name = strip_bidi(name) or None  # a right-to-left override would turn the papers around
     if not (name or line_user_id or phone):
         return None
     if not name and not line_user_id:
@@ -351,7 +355,7 @@ _YAML_KEYS = {
     "sub_district": {"name", "name_en", "district", "province", "villages", "groups"},
     "village": {"number", "name", "groups"},
     "group": {"name", "kind", "leaders"},
-    "leader": {"name", "line_user_id", "phone"},
+    "leader": {"name", "real_name", "line_user_id", "phone"},
 }
 
 
@@ -402,7 +406,8 @@ def _read_yaml(path: Path, report: ImportReport) -> list[GroupEntry]:
                 if leader is None:
                     continue
                 mistakes: list[str] = []
-                found = _leader(leader["__line__"], _clean(leader.get("name")), _clean(leader.get("line_user_id")),
+                found = _leader(leader["__line__"], _clean(leader.get("real_name") or leader.get("name")),
+                                _clean(leader.get("line_user_id")),
                                 _clean(leader.get("phone")), mistakes)
                 report.errors.extend(Problem(leader["__line__"], p, "line") for p in mistakes)
                 if found and entry and not mistakes:

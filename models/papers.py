@@ -9,7 +9,9 @@ of the objects it is given load through their session, so render inside the sess
 Times are shown in the zone `tz` (the database keeps UTC); dates the Thai way with the weekday and
 the Buddhist-era year (`วันเสาร์ที่ 15 ส.ค. 2569`), times as `09.00 น.`.
 
-What comes from people (titles, notes, names) is escaped in HTML, never trusted as markup; photos
+What comes from people (titles, notes, names, venues, group names) is never trusted: escaped in
+HTML and Markdown so it reads as text, written to CSV and XLSX through `spreadsheet_cell` (never a
+live formula), and without bidirectional control characters anywhere (models/safe_text.py); photos
 are embedded only when their bytes really are JPEG or PNG (the stored content type is not trusted)
 and small enough. See docs/papers.md for the formats and their columns.
 """
@@ -21,6 +23,7 @@ import csv
 import html
 import io
 import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
@@ -34,10 +37,11 @@ from models.attendance import Attendance, Method, attendance_of, attended_betwee
 from thai.when import BANGKOK, format_thai_date, format_thai_time
 from models.line_limits import MAX_MESSAGES_PER_REQUEST, MAX_TEXT_UTF16, split_text, utf16_len
 from models.meetings import Answer, Meeting, MeetingStatus, Response
-from models.minutes import MinutesData, person_label
+from models.minutes import MinutesData, line_name_beside, meeting_number, person_label
 from models.network import FinancialGroup, GroupKind
 from models.notes import TAG_PATTERN, Note, NotePhoto, Tag
 from models.people import Person, Role
+from models.safe_text import spreadsheet_cell, strip_bidi
 from models.tally import GroupState, tally
 
 __all__ = [
@@ -148,7 +152,7 @@ def _image_type(data: bytes | None) -> str | None:
 
 
 def _e(text: Any) -> str:
-    return html.escape("" if text is None else str(text), quote=True)
+    return html.escape(strip_bidi("" if text is None else str(text)), quote=True)
 
 
 def _e_lines(text: str) -> str:
@@ -177,6 +181,7 @@ class _Action:
 @dataclass
 class _Minutes:
     code: str
+    number: str  # `1/2569`: the meeting's number in its series and Buddhist-era year (ครั้งที่)
     meeting_id: int
     title: str
     date: str
@@ -224,7 +229,7 @@ def _read_minutes(data: MinutesData, tz: ZoneInfo) -> _Minutes:
 
     present_invited = len({a.group_id for a in data.attendance if a.group_id in invited_ids})
     return _Minutes(
-        code=m.code, meeting_id=m.id, title=m.title, date=_thai_date(m.starts_at, tz),
+        code=m.code, number=meeting_number(m, tz), meeting_id=m.id, title=m.title, date=_thai_date(m.starts_at, tz),
         time_range=_time_range(m.starts_at, m.ends_at, tz), start=_thai_time(m.starts_at, tz),
         end=_thai_time(m.ends_at, tz), venue=_venue(m), map_url=m.map_url,
         status=MeetingStatus.THAI.get(m.status) if m.status in (MeetingStatus.CANCELLED, MeetingStatus.MOVED) else None,
@@ -247,20 +252,36 @@ def _counts_line(mm: _Minutes) -> str:
     return text
 
 
-def _md(text: str) -> str:
-    """User text in a Markdown line: a line break stays a line break, a leading `#` stays text."""
-    return "  \n  ".join(re.sub(r"^([#>])", r"\\\1", line) for line in text.splitlines())
+# Markdown (and the raw HTML it allows) inside a line: emphasis, code, links, images, tables,
+# strike-through, autolinks and tags, entities. Escaped with a backslash, they show as typed.
+_MD_INLINE = re.compile(r"([\\`*_\[\]<>|~&])")
+# At the start of a line: headings, quotes, list items, setext underlines (`===`, `---`).
+_MD_LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d{1,9}(?=[.)]))")
+
+
+def _md(text: str, *, numbered: bool = False) -> str:
+    """User text in a Markdown line, to render as the very text typed: Markdown and HTML are
+    escaped, a line break stays a line break. `numbered` keeps a leading `1.` a list number (the
+    agenda, typed as a numbered list)."""
+    lines = []
+    for line in strip_bidi(text).splitlines() or [""]:
+        line = _MD_INLINE.sub(r"\\\1", line)
+        if not (numbered and re.match(r"\s*\d{1,9}[.)]\s", line)):
+            line = _MD_LINE_START.sub(lambda m: m.group(1) + ("\\" + m.group(2) if not m.group(2).isdigit()
+                                                                else m.group(2) + "\\"), line)
+        lines.append(line)
+    return "  \n  ".join(lines)
 
 
 def _md_cell(text: str) -> str:
-    return _one_line(text).replace("|", "\\|")
+    return _md(_one_line(text))
 
 
 def minutes_markdown(data: MinutesData, tz: ZoneInfo = BANGKOK) -> str:
     """The minutes in the usual Thai structure, as Markdown (readable as plain text too)."""
     mm = _read_minutes(data, tz)
     out = ["# รายงานการประชุม", "", f"**{_md(mm.title)}**", ""]
-    out.append(f"ครั้งที่ {mm.code}  ")
+    out.append(f"ครั้งที่ {mm.number}  ")
     out.append(f"วันที่ {mm.date}  ")
     out.append(f"เวลา {mm.time_range}  ")
     out.append(f"ณ {_md(mm.venue)}")
@@ -279,7 +300,7 @@ def minutes_markdown(data: MinutesData, tz: ZoneInfo = BANGKOK) -> str:
     out += [f"- {_md(g)}" for g in mm.absent] or ["(ไม่มี)"]
     out += ["", "## ผู้เข้าร่วมประชุม", "", _counts_line(mm), "", f"## เริ่มประชุมเวลา {mm.start}", ""]
     if mm.agenda:
-        out += ["## ระเบียบวาระ", ""] + [f"{_md(line)}  " for line in mm.agenda] + [""]
+        out += ["## ระเบียบวาระ", ""] + [f"{_md(line, numbered=True)}  " for line in mm.agenda] + [""]
     out += ["## บันทึก", ""]
     for n in mm.notes:
         extra = (f" _[{', '.join(n.tags)}]_" if n.tags else "") + (
@@ -355,7 +376,7 @@ def minutes_html(data: MinutesData, tz: ZoneInfo = BANGKOK) -> str:
     mm = _read_minutes(data, tz)
     budget = [MAX_EMBED_TOTAL_BYTES]
     b = ["<h1>รายงานการประชุม</h1>", f"<p class=\"center\"><strong>{_e(mm.title)}</strong></p>",
-         f"<p class=\"center\">ครั้งที่ {_e(mm.code)} &nbsp; วันที่ {_e(mm.date)} &nbsp; เวลา {_e(mm.time_range)}</p>",
+         f"<p class=\"center\">ครั้งที่ {_e(mm.number)} &nbsp; วันที่ {_e(mm.date)} &nbsp; เวลา {_e(mm.time_range)}</p>",
          f"<p class=\"center\">ณ {_e(mm.venue)}"
          + (f" (<a href=\"{_e(mm.map_url)}\">แผนที่</a>)" if mm.map_url else "") + "</p>"]
     if mm.status:
@@ -401,7 +422,7 @@ def minutes_html(data: MinutesData, tz: ZoneInfo = BANGKOK) -> str:
     b.append("<h2>ผู้บันทึกรายงานการประชุม</h2>")
     b.append("".join(f"<p>ลงชื่อ ........................................ ({_e(name)})</p>" for name in mm.recorders)
              or "<p>ลงชื่อ ........................................ ผู้บันทึกรายงานการประชุม</p>")
-    return _page(f"รายงานการประชุม {mm.code} {mm.title}", "\n".join(b))
+    return _page(f"รายงานการประชุม ครั้งที่ {mm.number} {mm.title}", "\n".join(b))
 
 
 # --------------------------------------------------------------------------- minutes in LINE
@@ -417,7 +438,7 @@ def _text_lines(mm: _Minutes, *, names: bool, say=None) -> list[tuple[str, bool]
             return t("th", key, **fields)
 
     lines: list[tuple[str, bool]] = [(say("minutes_heading", code=mm.code), False), (mm.title, False),
-                                     (say("minutes_when", date=mm.date, time=mm.time_range), False),
+                                     (say("minutes_when", number=mm.number, date=mm.date, time=mm.time_range), False),
                                      (say("minutes_venue", venue=mm.venue), False)]
     if mm.status:
         lines.append((say("minutes_status", status=mm.status), False))
@@ -451,7 +472,9 @@ def _text_lines(mm: _Minutes, *, names: bool, say=None) -> list[tuple[str, bool]
     lines += [("", False), (say("minutes_start_end", start=mm.start, end=mm.end), False)]
     if mm.recorders:
         lines.append((say("minutes_recorders", names=", ".join(mm.recorders)), False))
-    return lines
+    # Plain text in LINE needs no escaping, but a right-to-left override in a name or a note would
+    # turn the rest of the message around.
+    return [(strip_bidi(line), is_note) for line, is_note in lines]
 
 
 def _in_language(mm: _Minutes, data: MinutesData, tz: ZoneInfo, lang: str) -> _Minutes:
@@ -677,7 +700,7 @@ def attendance_rows(session: Session, meeting: Meeting, tz: ZoneInfo = BANGKOK) 
             rows.append({
                 "row": "person", "no": number, "group_id": gid, "group": header["group"],
                 "village": header["village"], "sub_district": header["sub_district"],
-                "person_id": pid, "name": person_label(person),
+                "person_id": pid, "name": person_label(person), "line_name": line_name_beside(person),
                 "role": _role_thai(person, gid, bool(mine and mine.for_group)),
                 "answer": answer_text, "answer_code": answer_code, "answer_source": source,
                 "headcount": mine.headcount if mine is not None and mine.for_group else None,
@@ -696,16 +719,16 @@ ATTENDANCE_COLUMNS = [
     ("no", "ลำดับ"), ("sub_district", "ตำบล"), ("village", "หมู่"), ("group", "กลุ่ม"), ("name", "ชื่อ-สกุล"),
     ("role", "บทบาท"), ("answer", "ตอบนัด"), ("present", "มาประชุม"), ("checked_in_at", "เวลาลงชื่อ"),
     ("by", "ลงชื่อโดย"), ("group_quota", "โควตากลุ่ม"), ("group_coming", "กลุ่มตอบว่ามา"),
-    ("group_attended", "กลุ่มมาจริง"), ("signature", "ลายมือชื่อ"),
+    ("group_attended", "กลุ่มมาจริง"), ("line_name", "ชื่อใน LINE"), ("signature", "ลายมือชื่อ"),
 ]
 
 
 def _csv(header: list[str], rows: Iterable[list[Any]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
+    writer.writerow([spreadsheet_cell(v) for v in header])
     for row in rows:
-        writer.writerow(["" if v is None else v for v in row])
+        writer.writerow([spreadsheet_cell(v) for v in row])
     return BOM + buffer.getvalue()
 
 
@@ -717,7 +740,7 @@ def _flat_attendance(rows: list[dict[str, Any]]) -> list[list[Any]]:
             nxt = rows[i + 1] if i + 1 < len(rows) else None
             if nxt is None or nxt["row"] == "group":
                 out.append(["", row["sub_district"], row["village"], row["group"], "(ยังไม่มีรายชื่อ)", "",
-                            row["state"] or "", "", "", "", row["quota"], row["coming"], row["attended"], ""])
+                            row["state"] or "", "", "", "", row["quota"], row["coming"], row["attended"], "", ""])
             continue
         values = dict(row, present="มา" if row["checked_in"] else "ไม่ได้ลงชื่อ")
         out.append([values.get(key) for key, _ in ATTENDANCE_COLUMNS])
@@ -732,8 +755,9 @@ def attendance_csv(rows: list[dict[str, Any]]) -> str:
 def _meeting_lines(meeting: Meeting | None, tz: ZoneInfo) -> list[str]:
     if meeting is None:
         return []
-    return [f"{meeting.title} ({meeting.code})",
-            f"{_thai_date(meeting.starts_at, tz)} เวลา {_time_range(meeting.starts_at, meeting.ends_at, tz)}",
+    return [meeting.title,
+            f"ครั้งที่ {meeting_number(meeting, tz)} {_thai_date(meeting.starts_at, tz)} เวลา "
+            f"{_time_range(meeting.starts_at, meeting.ends_at, tz)}",
             f"ณ {_venue(meeting)}"]
 
 
@@ -744,6 +768,41 @@ def _group_facts(row: dict[str, Any]) -> str:
         parts.append(f"ตอบว่ามา {row['coming']} คน")
     parts.append(f"มาจริง {row['attended']} คน")
     return " · ".join(parts)
+
+
+XLSX_LINE_POINTS = 20  # one line of TH Sarabun New 14 in a row's height
+XLSX_CHARS_PER_WIDTH = 1.15  # Thai letters of TH Sarabun New 14 per unit of column width (a narrow font)
+
+
+def _xlsx_put(ws, row: int, column: int, value: Any):
+    """Every cell of the workbook is written here: through `spreadsheet_cell` (a formula-like text
+    gets its `'`), and text stored as a string (data_type "s"), so openpyxl never writes a formula."""
+    cell = ws.cell(row=row, column=column)
+    if value is None or value == "":
+        return cell
+    cell.value = spreadsheet_cell(value)
+    if isinstance(cell.value, str):
+        cell.data_type = "s"
+    return cell
+
+
+def _xlsx_lines(value: Any, width: float) -> int:
+    """How many lines a wrapped cell of that column width shows: its own line breaks, and long
+    lines wrapped (Thai vowels and tone marks above and below take no room)."""
+    if value is None or value == "":
+        return 1
+    room = max(1, int(width * XLSX_CHARS_PER_WIDTH))
+    total = 0
+    for text in str(value).splitlines() or [""]:
+        letters = sum(1 for ch in text if not unicodedata.combining(ch) and unicodedata.category(ch) != "Mn")
+        total += max(1, -(-letters // room))
+    return total
+
+
+def _xlsx_height(values: Iterable[Any], widths: Iterable[float], minimum: float) -> float:
+    """A row tall enough for its most-lined cell, so no two-line cell is clipped."""
+    lines = max((_xlsx_lines(v, w) for v, w in zip(values, widths)), default=1)
+    return max(minimum, lines * XLSX_LINE_POINTS + 6)
 
 
 def attendance_xlsx(rows: list[dict[str, Any]], *, meeting: Meeting | None = None, tz: ZoneInfo = BANGKOK) -> bytes:
@@ -769,44 +828,46 @@ def attendance_xlsx(rows: list[dict[str, Any]], *, meeting: Meeting | None = Non
     for i, (_, width) in enumerate(columns, 1):
         ws.column_dimensions[get_column_letter(i)].width = width
     last_col = get_column_letter(len(columns))
+    widths = [width for _, width in columns]
 
     def line(text: str, style: Font, *, fill: PatternFill | None = None, height: float | None = None) -> None:
         r = ws.max_row + 1 if ws.max_row > 1 or ws["A1"].value is not None else 1
-        cell = ws.cell(row=r, column=1, value=text)
+        cell = _xlsx_put(ws, r, 1, text)
         cell.font = style
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         if fill:
             cell.fill = fill
         ws.merge_cells(f"A{r}:{last_col}{r}")
-        if height:
-            ws.row_dimensions[r].height = height
+        if height:  # a long title or venue wraps in the merged cell: make room for every line
+            ws.row_dimensions[r].height = _xlsx_height([text], [sum(widths) * style.sz / 14], height)
 
     breaks = RowBreak()
     groups = [i for i, r in enumerate(rows) if r["row"] == "group"]
+    heading = _meeting_lines(meeting, tz)  # once: the meeting's number is counted in the database
     for n, start in enumerate(groups):
         header = rows[start]
         end = groups[n + 1] if n + 1 < len(groups) else len(rows)
         line("บัญชีลงชื่อผู้เข้าร่วมประชุม", big, height=28)
-        for text in _meeting_lines(meeting, tz):
+        for text in heading:
             line(text, font, height=22)
         line(f"{header['group']} — {_group_facts(header)}", bold, fill=grey, height=24)
         r = ws.max_row + 1
         for c, (title, _) in enumerate(columns, 1):
-            cell = ws.cell(row=r, column=c, value=title)
+            cell = _xlsx_put(ws, r, c, title)
             cell.font, cell.border, cell.fill, cell.alignment = bold, border, grey, wrap
         people = rows[start + 1:end]
         for person in people:
             r = ws.max_row + 1
-            values = [person["no"], person["name"], person["role"], person["answer"], person["checked_in_at"],
-                      person["by"], ""]
+            name = person["name"] + (f"\n(LINE: {person['line_name']})" if person.get("line_name") else "")
+            values = [person["no"], name, person["role"], person["answer"], person["checked_in_at"], person["by"], ""]
             for c, value in enumerate(values, 1):
-                cell = ws.cell(row=r, column=c, value=value)
+                cell = _xlsx_put(ws, r, c, value)
                 cell.font, cell.border, cell.alignment = font, border, wrap
-            ws.row_dimensions[r].height = 30
+            ws.row_dimensions[r].height = _xlsx_height(values, widths, 30)
         for k in range(_blank_rows(header, len(people))):
             r = ws.max_row + 1
             for c in range(1, len(columns) + 1):
-                cell = ws.cell(row=r, column=c, value=len(people) + k + 1 if c == 1 else None)
+                cell = _xlsx_put(ws, r, c, len(people) + k + 1 if c == 1 else None)
                 cell.font, cell.border = font, border
             ws.row_dimensions[r].height = 30
         line("", font)
@@ -825,15 +886,16 @@ def attendance_xlsx(rows: list[dict[str, Any]], *, meeting: Meeting | None = Non
     ws.page_margins.top = ws.page_margins.bottom = 0.6
 
     data = wb.create_sheet("ข้อมูล")
-    data.append([title for _, title in ATTENDANCE_COLUMNS])
-    for cell in data[1]:
-        cell.font = bold
-    for values in _flat_attendance(rows):
-        data.append(values)
-        for cell in data[data.max_row]:
-            cell.font = font
-    for i, (key, _) in enumerate(ATTENDANCE_COLUMNS, 1):
-        data.column_dimensions[get_column_letter(i)].width = {"group": 30, "name": 28, "by": 22, "answer": 14}.get(key, 12)
+    data_widths = [{"group": 30, "name": 28, "line_name": 20, "by": 22, "answer": 14}.get(key, 12)
+                   for key, _ in ATTENDANCE_COLUMNS]
+    top = Alignment(wrap_text=True, vertical="top")
+    for r, values in enumerate([[title for _, title in ATTENDANCE_COLUMNS], *_flat_attendance(rows)], 1):
+        for c, value in enumerate(values, 1):
+            cell = _xlsx_put(data, r, c, value)
+            cell.font, cell.alignment = (bold if r == 1 else font), top
+        data.row_dimensions[r].height = _xlsx_height(values, data_widths, XLSX_LINE_POINTS + 6)
+    for i, width in enumerate(data_widths, 1):
+        data.column_dimensions[get_column_letter(i)].width = width
     data.freeze_panes = "A2"
     data.auto_filter.ref = data.dimensions
     data.page_setup.paperSize = data.PAPERSIZE_A4
@@ -867,18 +929,20 @@ def attendance_html(meeting: Meeting, rows: list[dict[str, Any]], tz: ZoneInfo =
     """Sign-in sheets to print: one A4 page (or more) per group, numbered rows tall enough to sign,
     empty lines for walk-ins, and the officer's line at the foot."""
     groups = [i for i, r in enumerate(rows) if r["row"] == "group"]
+    heading = _meeting_lines(meeting, tz)  # once: the meeting's number is counted in the database
     sections = []
     for n, start in enumerate(groups):
         header = rows[start]
         end = groups[n + 1] if n + 1 < len(groups) else len(rows)
         people = rows[start + 1:end]
         head = ["<div class=\"head\"><h1>บัญชีลงชื่อผู้เข้าร่วมประชุม</h1>"]
-        head += [f"<p>{_e(text)}</p>" for text in _meeting_lines(meeting, tz)]
+        head += [f"<p>{_e(text)}</p>" for text in heading]
         head.append(f"<p class=\"group\">{_e(header['group'])}</p><p class=\"muted\">{_e(_group_facts(header))}</p></div>")
         body = []
         for p in people:
             when = p["checked_in_at"] + (f"<br><small>{_e(p['by'])}</small>" if p["by"] else "")
-            body.append(f"<tr><td class=\"no\">{p['no']}</td><td>{_e(p['name'])}</td><td>{_e(p['role'])}</td>"
+            line_name = f"<br><small>LINE: {_e(p['line_name'])}</small>" if p.get("line_name") else ""
+            body.append(f"<tr><td class=\"no\">{p['no']}</td><td>{_e(p['name'])}{line_name}</td><td>{_e(p['role'])}</td>"
                         f"<td>{_e(p['answer'])}</td><td>{when}</td><td class=\"sign\"></td></tr>")
         for k in range(_blank_rows(header, len(people))):
             body.append(f"<tr><td class=\"no\">{len(people) + k + 1}</td><td></td><td></td><td></td><td></td>"
@@ -892,7 +956,7 @@ def attendance_html(meeting: Meeting, rows: list[dict[str, Any]], tz: ZoneInfo =
         sections.append(f"<section class=\"sheet\">{''.join(head)}{table}{footer}</section>")
     if not sections:
         sections.append("<section class=\"sheet\"><h1>บัญชีลงชื่อผู้เข้าร่วมประชุม</h1>"
-                        + "".join(f"<p>{_e(t)}</p>" for t in _meeting_lines(meeting, tz))
+                        + "".join(f"<p>{_e(t)}</p>" for t in heading)
                         + "<p>(ยังไม่ได้เชิญกลุ่มใด)</p></section>")
     return _page(f"บัญชีลงชื่อ {meeting.code} {meeting.title}", "\n".join(sections), _SHEET_CSS)
 
@@ -938,7 +1002,8 @@ def roll_rows(session: Session, date_from: date, date_to: date, tz: ZoneInfo = B
             by_person_obj = people.get(att.by_person_id) if att.by_person_id else None
             came_for = groups.get(att.group_id) if att.group_id else None
             rows.append({
-                "n": n, "person_id": pid, "name": person_label(person), "phone": person.phone or "",
+                "n": n, "person_id": pid, "name": person_label(person), "line_name": line_name_beside(person),
+                "phone": person.phone or "",
                 "group": group.name if group else "", "village": _village_label(group), "sub_district": _sub_label(group),
                 "meetings": len(by_person[pid]),
                 "meeting_id": meeting.id, "code": meeting.code, "date": _thai_date(meeting.starts_at, tz),
@@ -958,6 +1023,7 @@ ROLL_COLUMNS = [
     ("n", "ลำดับ"), ("name", "ชื่อ-สกุล"), ("sub_district", "ตำบล"), ("village", "หมู่"), ("group", "กลุ่ม"),
     ("meetings", "จำนวนครั้ง"), ("code", "รหัสนัด"), ("date", "วันที่"), ("date_iso", "วันที่ (ค.ศ.)"),
     ("title", "การประชุม"), ("venue", "สถานที่"), ("checked_in_at", "เวลาลงชื่อ"), ("by", "ลงชื่อโดย"),
+    ("line_name", "ชื่อใน LINE"),
 ]
 
 
@@ -992,7 +1058,8 @@ def roll_html(rows: list[dict[str, Any]], date_from: date, date_to: date, tz: Zo
                            f" (ลงชื่อ {_e(r['checked_in_at'])})</li>" for r in items)
         where = " ".join(filter(None, [first["group"], first["sub_district"] if first["sub_district"]
                                        not in first["group"] else ""]))
-        trs.append(f"<tr><td class=\"no\">{first['n']}</td><td>{_e(first['name'])}<br><small>{_e(where)}</small></td>"
+        line_name = f" (LINE: {_e(first['line_name'])})" if first.get("line_name") else ""
+        trs.append(f"<tr><td class=\"no\">{first['n']}</td><td>{_e(first['name'])}{line_name}<br><small>{_e(where)}</small></td>"
                    f"<td class=\"count\">{len(items)}</td><td><ul>{meetings}</ul></td><td class=\"sign\"></td></tr>")
     body.append("<table class=\"roll\"><thead><tr><th>ลำดับ</th><th>ชื่อ-สกุล / กลุ่ม</th><th>จำนวนครั้ง</th>"
                 "<th>การประชุมที่เข้าร่วม</th><th>ลายมือชื่อ</th></tr></thead><tbody>"
@@ -1035,6 +1102,7 @@ def meeting_ics(meetings: Iterable[Meeting], tz: ZoneInfo = BANGKOK, *, calendar
     """
     from icalendar import Alarm, Calendar, Event
 
+    calendar_name = strip_bidi(calendar_name)
     cal = Calendar()
     cal.add("prodid", "-//meetbot//meetbot//TH")
     cal.add("version", "2.0")
@@ -1054,22 +1122,22 @@ def meeting_ics(meetings: Iterable[Meeting], tz: ZoneInfo = BANGKOK, *, calendar
         event.add("sequence", _sequence(meeting))
         event.add("dtstart", _aware(meeting.starts_at).astimezone(timezone.utc))
         event.add("dtend", _aware(meeting.ends_at).astimezone(timezone.utc))
-        event.add("summary", meeting.title)
-        venue = " ".join(filter(None, [meeting.venue_name, meeting.venue_address]))
+        event.add("summary", strip_bidi(meeting.title))
+        venue = strip_bidi(" ".join(filter(None, [meeting.venue_name, meeting.venue_address])))
         if venue:
             event.add("location", venue)
         if meeting.venue_latitude is not None and meeting.venue_longitude is not None:
             event.add("geo", (meeting.venue_latitude, meeting.venue_longitude))
         if meeting.map_url:
             event.add("url", meeting.map_url)
-        event.add("description", _description(meeting))
+        event.add("description", strip_bidi(_description(meeting)))
         event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
         event.add("transp", "TRANSPARENT" if cancelled else "OPAQUE")
         if not cancelled:
             alarm = Alarm()
             alarm.add("action", "DISPLAY")
             alarm.add("trigger", timedelta(days=-1))
-            alarm.add("description", f"พรุ่งนี้: {meeting.title}")
+            alarm.add("description", f"พรุ่งนี้: {strip_bidi(meeting.title)}")
             event.add_component(alarm)
         cal.add_component(event)
     return cal.to_ical()

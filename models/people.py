@@ -13,6 +13,7 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from models.base import Base, BigId, insert_for, utcnow
+from models.safe_text import strip_bidi
 
 
 class Role:
@@ -55,7 +56,8 @@ class Person(Base):
 
     @property
     def name(self) -> str:
-        return self.full_name or self.display_name or "ไม่ทราบชื่อ"
+        """The name to show in chat: the real name first; never a bidi control (models/safe_text.py)."""
+        return strip_bidi(self.full_name or self.display_name) or "ไม่ทราบชื่อ"
 
     def has_role(self, role: str, group_id: int | None = None) -> bool:
         return any(r.role == role and (group_id is None or r.group_id == group_id) for r in self.roles)
@@ -99,6 +101,7 @@ def person_by_line_id(session: Session, line_user_id: str) -> Person | None:
 def ensure_person(session: Session, line_user_id: str, *, display_name: str | None = None) -> Person:
     """The person behind a LINE user id, created on first sight (their name is fetched later)."""
     person = person_by_line_id(session, line_user_id)
+    display_name = strip_bidi(display_name) or None  # a right-to-left override would turn replies around
     if person is None:
         # Two events from a new person can arrive at once: insert-or-ignore, then read.
         session.execute(insert_for(session, Person)
@@ -160,7 +163,7 @@ def forget(session: Session, person: Person, *, now: datetime) -> None:
     """
     person.line_user_id = None
     person.display_name = None
-    person.full_name = None
+    person.full_name = None  # the real name (ชื่อจริง) too
     person.phone = None
     person.last_chat_id = None
     person.language = None

@@ -16,6 +16,7 @@ from handlers import process_event
 from handlers.turn import BotSettings
 from models import events as event_store
 from models.db import Database
+from models.safe_text import strip_bidi
 from scheduler import reminders
 
 log = logging.getLogger("meetbot.clock")
@@ -87,7 +88,8 @@ def refresh_profiles(ctx: ClockContext, now: datetime, *, limit: int = 20) -> di
                 profile = line.group_member_profile(last_chat, user_id)
             else:
                 profile = line.profile(user_id)
-            name = profile.display_name
+            # A right-to-left override in a LINE name would turn every reply and paper naming them around.
+            name = strip_bidi(profile.display_name) or None
         except ApiException as exc:
             if exc.status not in (400, 403, 404):
                 continue  # LINE is having trouble: try again on a later pass

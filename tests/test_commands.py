@@ -31,6 +31,7 @@ from handlers.commands import (
     Minutes,
     Move,
     Note,
+    RealName,
     Remind,
     Summary,
     Unlink,
@@ -362,6 +363,28 @@ COMMANDS = [
     ("ลบข้อมูลของฉัน", ForgetMe()),
     ("ลบข้อมูลของผมด้วยครับ", ForgetMe()),
     ("/forget-me", ForgetMe()),
+    # -- the real name for the papers
+    ("ชื่อจริง สมชาย ใจดี", RealName("สมชาย ใจดี")),
+    ("ชื่อจริง: นายสมชาย  ใจดี ครับ", RealName("นายสมชาย ใจดี")),
+    ("ชื่อจริงคือ สมศรี มีสุข ค่ะ", RealName("สมศรี มีสุข")),
+    ("ชื่อจริง คือ สมศรี มีสุข", RealName("สมศรี มีสุข")),
+    ("ชื่อ จริง สมศรี มีสุข", RealName("สมศรี มีสุข")),
+    ("ชื่อจริงนามสกุล สมศรี มีสุข", RealName("สมศรี มีสุข")),
+    ("ชื่อจริง-นามสกุล สมศรี มีสุข", RealName("สมศรี มีสุข")),
+    ("ชื่อ-นามสกุลจริง สมศรี มีสุข", RealName("สมศรี มีสุข")),
+    ("เปลี่ยนชื่อจริง นางสมศรี มีสุข", RealName("นางสมศรี มีสุข")),
+    ("แก้ชื่อจริง นางสมศรี มีสุข", RealName("นางสมศรี มีสุข")),
+    ("ตั้งชื่อจริง ยายแดง ดีงาม", RealName("ยายแดง ดีงาม")),
+    ("ชื่อจริง", RealName("")),
+    ("ชื่อจริงครับ", RealName("")),
+    ("/realname Somchai Jaidee", RealName("Somchai Jaidee")),
+    ("/RealName Somchai Jaidee", RealName("Somchai Jaidee")),
+    ("/real-name Somchai", RealName("Somchai")),
+    ("/fullname Somchai Jaidee", RealName("Somchai Jaidee")),
+    ("/realname", RealName("")),
+    ("ชื่อจริง @ลุงชม ชม ใจดี", RealName("ชม ใจดี", for_mentioned=True)),
+    ("/realname @Chom Chom Jaidee", RealName("Chom Jaidee", for_mentioned=True)),
+    ("@meetbot ชื่อจริง สมชาย ใจดี", RealName("สมชาย ใจดี")),
     # -- a leading mention of the bot
     ("@meetbot ไป 4", going(4)),
     ("@meetbot สรุป #12", Summary(12)),
@@ -387,6 +410,14 @@ CHATTER = [
     "ขอไปดูก่อน",
     "+1",
     "โอเค",
+    # -- real names talked about, not set
+    "ชื่อจริงๆ ของเขาคือใคร",
+    "ชื่อจริงของผมยาวมาก",
+    "ชื่อจริง ไม่ใช่ชื่อเล่นนะ",
+    "ชื่อจริงอะไรนะ?",
+    "ชื่อจริง ของเขาคืออะไร",
+    "ชื่อจริงคือ?",
+    "ใช้ชื่อจริงนะครับ",
     "ไปกินข้าวกันไหม",
     "พรุ่งนี้ไปตลาด",
     "ไม่ไปไหนหรอก 555",
@@ -558,6 +589,20 @@ def test_every_help_keyword_and_its_alias_parse_to_the_same_kind_of_command():
         assert th is not None and not isinstance(th, Invalid), thai
         assert type(th) is type(en), (thai, english)
         assert th == en or english in ("/meet", "/invite", "/checkin", "/coordinator"), (thai, th, en)
+
+
+def test_a_real_name_leaves_out_the_mention_line_marked():
+    # LINE marks the mention by (index, length) in UTF-16 units: a display name may have spaces
+    # and emoji, so the mention is not "the first word".
+    text = "ชื่อจริง @ลุง ชม 🌾 ชม ใจดี"
+    assert parse_command(text, mentions=[(9, 10)]) == RealName("ชม ใจดี", for_mentioned=True)
+    assert parse_command("ชื่อจริง ชม ใจดี @ลุง ชม", mentions=[(17, 7)]) == RealName("ชม ใจดี", for_mentioned=True)
+    # After a mention of the bot, the marks still point at the right characters.
+    bot = "@meetbot ชื่อจริง @ลุง ชม 🌾 นายชม ใจดี"
+    assert parse_command(bot, mentions=[(18, 10)]) == RealName("นายชม ใจดี", for_mentioned=True)
+    # Marks that do not fit the text are ignored; other commands do not care about them.
+    assert parse_command("ชื่อจริง สมชาย ใจดี", mentions=[(90, 4), ("x", None)]) == RealName("สมชาย ใจดี")
+    assert parse_command("ไป 4", mentions=[(0, 2)]) == going(4)
 
 
 def test_commands_are_frozen():

@@ -226,7 +226,8 @@ def test_minutes_markdown_has_the_thai_structure(db, scenario):
         md = minutes_markdown(minutes_of(s, scenario.m1), TZ)
     assert md.startswith("# รายงานการประชุม\n")
     assert "**ประชุมพัฒนากลุ่มการเงินเพื่อสร้างความเข้มแข็ง ครั้งที่ 1**" in md
-    assert f"ครั้งที่ #{scenario.m1}" in md
+    # Numbered as Thai papers are (the first of its series in 2569), not by the bot's code.
+    assert "ครั้งที่ 1/2569  \n" in md and f"#{scenario.m1}" not in md.split("## ผู้มาประชุม")[0]
     assert "วันที่ วันเสาร์ที่ 15 ส.ค. 2569" in md
     assert "เวลา 09.00–12.00 น." in md
     assert "ณ วัดบางหลวง ต.ท่าไร่ อ.เมือง จ.นครศรีธรรมราช" in md
@@ -416,7 +417,7 @@ def test_attendance_xlsx_reads_back_with_thai_intact(db, scenario):
     sheet = book["ลงชื่อ"]
     values = [c.value for row in sheet.iter_rows() for c in row if c.value is not None]
     assert values[0] == "บัญชีลงชื่อผู้เข้าร่วมประชุม"
-    assert "วันเสาร์ที่ 15 ส.ค. 2569 เวลา 09.00–12.00 น." in values
+    assert "ครั้งที่ 1/2569 วันเสาร์ที่ 15 ส.ค. 2569 เวลา 09.00–12.00 น." in values
     assert person_name(0, 7) in values and f"แทนโดย {RECORDER}" in values and "ไป (ตามผู้นำกลุ่ม)" in values
     assert any(str(v).startswith("กลุ่มออมทรัพย์ หมู่ 1 ต.ท่าไร่ — ต.ท่าไร่ · หมู่ 1 · โควตา 10 คน") for v in values)
     assert sum(1 for v in values if v == "ลายมือชื่อ") == 21
