@@ -13,6 +13,7 @@ import fcntl
 import os
 import threading
 from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass
 from typing import Iterator
 
 from sqlalchemy import create_engine, event
@@ -20,6 +21,26 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+@dataclass(frozen=True)
+class PostgresTimeouts:
+    """Limits every PostgreSQL session of the bot runs under, so a stuck transaction ends by itself.
+
+    A web request or a clock job that waits on another's row lock gives up after `lock_timeout`
+    (its event stays pending and is retried; see handlers.process_event), a transaction left open
+    by a hung thread is ended by the server after `idle_in_transaction`, and no statement runs
+    longer than `statement`. Milliseconds; 0 turns one off. The largest honest statement (the
+    1,000-group summary) takes tens of milliseconds, a claim a few.
+    """
+
+    statement_ms: int = 30_000
+    lock_ms: int = 5_000
+    idle_in_transaction_ms: int = 60_000
+
+    def options(self) -> str:
+        return (f"-c statement_timeout={self.statement_ms} -c lock_timeout={self.lock_ms} "
+                f"-c idle_in_transaction_session_timeout={self.idle_in_transaction_ms}")
 
 
 class _SQLiteWriteLock:
@@ -55,7 +76,8 @@ def _sqlite_path(url: str) -> str:
 
 
 class Database:
-    def __init__(self, url: str, *, echo: bool = False, pool_size: int = 10):
+    def __init__(self, url: str, *, echo: bool = False, pool_size: int = 10,
+                 pg_timeouts: PostgresTimeouts | None = None):
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         if self.is_sqlite:
@@ -73,9 +95,10 @@ class Database:
             # No pre-ping: it costs a round trip on every checkout (3 per webhook event, measured).
             # Connections are recycled instead, and a connection found dead is dropped with its
             # pool by SQLAlchemy, so the next transaction reconnects.
+            self.pg_timeouts = pg_timeouts or PostgresTimeouts()
             self.engine = create_engine(
                 url, echo=echo, pool_pre_ping=False, pool_recycle=300, pool_size=pool_size,
-                max_overflow=pool_size * 2
+                max_overflow=pool_size * 2, connect_args={"options": self.pg_timeouts.options()},
             )
             self.read_engine = self.engine
             self._write_lock = None

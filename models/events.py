@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import Index, LargeBinary, String, Text, select, update
+from sqlalchemy import Index, LargeBinary, String, Text, and_, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base, BigId, insert_for, utcnow
@@ -46,6 +46,10 @@ class InboundEvent(Base):
     status: Mapped[str] = mapped_column(String(10), default=EventStatus.PENDING)
     handled_at: Mapped[datetime | None]
     error: Mapped[str | None] = mapped_column(Text)
+    # Handling attempts that hit a transient database error (connection lost, lock timeout, ...);
+    # the event stays pending and is tried again from next_attempt_at (None: at once).
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    next_attempt_at: Mapped[datetime | None]
 
     __table_args__ = (Index("ix_inbound_events_status_received", "status", "received_at"),)
 
@@ -106,12 +110,18 @@ def claim_event(session: Session, event_id: int, *, now: datetime | None = None)
     """Take a pending event for handling inside the caller's transaction (None if already taken).
 
     The conditional UPDATE is the lock: the webhook thread and the clock's catch-up job may both
-    try, exactly one succeeds.
+    try, exactly one succeeds. On PostgreSQL the row is picked with FOR UPDATE SKIP LOCKED, so
+    the clock never waits behind a web request that is handling the same event: it moves on.
     """
     now = now or utcnow()
+    due = select(InboundEvent.id).where(
+        InboundEvent.id == event_id, InboundEvent.status == EventStatus.PENDING,
+        or_(InboundEvent.next_attempt_at.is_(None), InboundEvent.next_attempt_at <= now))
+    if session.get_bind().dialect.name == "postgresql":
+        due = due.with_for_update(skip_locked=True)
     return session.scalars(
         update(InboundEvent)
-        .where(InboundEvent.id == event_id, InboundEvent.status == EventStatus.PENDING)
+        .where(InboundEvent.id.in_(due.scalar_subquery()))
         .values(status=EventStatus.HANDLED, handled_at=now)
         .returning(InboundEvent)
         .execution_options(populate_existing=True)
@@ -126,12 +136,36 @@ def mark_event_failed(session: Session, event_id: int, error: str, *, now: datet
     )
 
 
-def pending_event_ids(session: Session, *, received_before: datetime, limit: int = 100) -> list[int]:
-    """Events recorded but never handled (the process died in between), oldest first."""
+def retry_event_later(session: Session, event_id: int, error: str, *, now: datetime, max_attempts: int) -> int:
+    """Leave the event pending and due again after a backoff; returns its attempts so far.
+
+    After `max_attempts` it is marked failed (kept for inspection): a database that has been
+    failing for hours is an outage someone must look at, not something to retry forever.
+    """
+    from models.outbox import backoff_seconds
+
+    attempts = (session.scalar(select(InboundEvent.attempts).where(InboundEvent.id == event_id)) or 0) + 1
+    values: dict[str, Any] = {"attempts": attempts, "error": error[:4000]}
+    if attempts >= max_attempts:
+        values.update(status=EventStatus.FAILED, handled_at=now)
+    else:
+        values["next_attempt_at"] = now + timedelta(seconds=backoff_seconds(attempts))
+    session.execute(update(InboundEvent)
+                    .where(InboundEvent.id == event_id, InboundEvent.status == EventStatus.PENDING).values(values))
+    return attempts
+
+
+def pending_event_ids(session: Session, *, received_before: datetime, now: datetime | None = None,
+                      limit: int = 100) -> list[int]:
+    """Events recorded but not handled (the process died in between, or a transient database
+    error put them back for a retry whose time has come), oldest first."""
+    now = now or utcnow()
     return list(
         session.scalars(
             select(InboundEvent.id)
-            .where(InboundEvent.status == EventStatus.PENDING, InboundEvent.received_at < received_before)
+            .where(InboundEvent.status == EventStatus.PENDING,
+                   or_(and_(InboundEvent.next_attempt_at.is_(None), InboundEvent.received_at < received_before),
+                       InboundEvent.next_attempt_at <= now))
             .order_by(InboundEvent.occurred_at, InboundEvent.id)
             .limit(limit)
         )
