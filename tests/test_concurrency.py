@@ -115,6 +115,7 @@ def test_wrong_setup_codes_are_limited_per_person_and_the_right_one_is_then_refu
     assert "เป็นผู้ประสานงานแล้ว" in line.say("ผู้ประสานงาน ตั้งค่า-1234", user="U" + "5" * 32)[0]["text"]
 
 
+@pytest.mark.slow  # fifty webhooks
 def test_wrong_setup_codes_are_limited_overall_across_people(line, db):
     from models import setup
 
