@@ -93,6 +93,23 @@ def fake_messages(fake_url: str) -> list[dict]:
     return body
 
 
+def database_outcomes(db) -> dict[str, int]:
+    """What the database says after the round: events retried after a database error, and any
+    event or outbox row that did not end well (each would also show up as lost)."""
+    from sqlalchemy import func, select
+
+    from models.events import EventStatus, InboundEvent
+    from models.outbox import OutboxMessage, Status
+
+    with db.reading() as session:
+        events = dict(session.execute(select(InboundEvent.status, func.count()).group_by(InboundEvent.status)).all())
+        retried = session.scalar(select(func.count()).select_from(InboundEvent).where(InboundEvent.attempts > 0))
+        rows = dict(session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all())
+    return {"events_retried_after_a_database_error": retried or 0,
+            "events_failed": events.get(EventStatus.FAILED, 0), "events_pending": events.get(EventStatus.PENDING, 0),
+            "outbox_dead": rows.get(Status.DEAD, 0), "outbox_uncertain": rows.get(Status.UNCERTAIN, 0)}
+
+
 def connection_killer(url: str, stop: threading.Event, counts: Counter) -> None:
     """Every second, end every other connection to the bot's PostgreSQL database."""
     from sqlalchemy import create_engine, text
@@ -239,6 +256,8 @@ def run(kind: str, url: str, args) -> dict:
                     break
                 time.sleep(0.25)
             settle = time.monotonic() - last_kill
+            counts.update(database_outcomes(db))
+            db.dispose()
             lost = (len(wanted) - len(pushes)) + (len(expected_users) - len(per_user))
             duplicated = sum(n - 1 for n in pushes.values() if n > 1) + sum(n - 1 for n in per_user.values() if n > 1)
             rounds.append({"round": number, "pushes": args.pushes, "events": args.events, "lost": lost,
