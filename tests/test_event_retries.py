@@ -165,3 +165,23 @@ def test_postgresql_sessions_run_under_the_configured_timeouts(db):
                  for name in ("lock_timeout", "statement_timeout", "idle_in_transaction_session_timeout")}
     assert shown == {"lock_timeout": f"{SHORT_LOCK_MS}ms", "statement_timeout": "30s",
                      "idle_in_transaction_session_timeout": "1min"}
+
+
+def test_the_postgresql_timeouts_are_read_from_the_environment(database_url):
+    from bot.config import Settings
+
+    settings = Settings.from_env({"DATABASE_URL": database_url, "MEETBOT_PG_LOCK_TIMEOUT_MS": "1234",
+                                  "MEETBOT_PG_STATEMENT_TIMEOUT_MS": "45000",
+                                  "MEETBOT_PG_IDLE_IN_TRANSACTION_TIMEOUT_MS": "0"}, dotenv_path=None)
+    assert (settings.pg_lock_timeout_ms, settings.pg_statement_timeout_ms,
+            settings.pg_idle_in_transaction_timeout_ms) == (1234, 45000, 0)
+    database = settings.database()
+    try:
+        if database.is_sqlite:
+            return  # SQLite has no such settings; its writers queue for one lock instead
+        with database.reading() as session:
+            assert session.execute(text("SHOW lock_timeout")).scalar_one() == "1234ms"
+            assert session.execute(text("SHOW statement_timeout")).scalar_one() == "45s"
+            assert session.execute(text("SHOW idle_in_transaction_session_timeout")).scalar_one() == "0"
+    finally:
+        database.dispose()
