@@ -12,8 +12,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import Index, LargeBinary, String, Text, and_, or_, select, update
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import Index, LargeBinary, String, Text, and_, exists, or_, select, text, update
+from sqlalchemy.orm import Mapped, Session, aliased, mapped_column
 
 from models.base import Base, BigId, insert_for, utcnow
 
@@ -51,7 +51,13 @@ class InboundEvent(Base):
     attempts: Mapped[int] = mapped_column(default=0, server_default="0")
     next_attempt_at: Mapped[datetime | None]
 
-    __table_args__ = (Index("ix_inbound_events_status_received", "status", "received_at"),)
+    __table_args__ = (
+        Index("ix_inbound_events_status_received", "status", "received_at"),
+        # The few events waiting for a retry, by chat: later events of that chat wait behind them.
+        Index("ix_inbound_events_waiting_retry", "chat_id", "occurred_at",
+              postgresql_where=text("status = 'pending' AND next_attempt_at IS NOT NULL"),
+              sqlite_where=text("status = 'pending' AND next_attempt_at IS NOT NULL")),
+    )
 
     @property
     def reply_deadline(self) -> datetime:
@@ -114,9 +120,18 @@ def claim_event(session: Session, event_id: int, *, now: datetime | None = None)
     the clock never waits behind a web request that is handling the same event: it moves on.
     """
     now = now or utcnow()
+    earlier = aliased(InboundEvent)
+    # A chat's events take effect in order: while an earlier event of the same chat waits for its
+    # retry ("ไป 4" hit a lost connection), a later one ("ไม่ไป") waits too, and is handled after it.
+    waiting_before = exists().where(
+        earlier.chat_id == InboundEvent.chat_id, earlier.status == EventStatus.PENDING,
+        earlier.next_attempt_at.is_not(None), earlier.id != InboundEvent.id,
+        or_(earlier.occurred_at < InboundEvent.occurred_at,
+            and_(earlier.occurred_at == InboundEvent.occurred_at, earlier.id < InboundEvent.id)))
     due = select(InboundEvent.id).where(
         InboundEvent.id == event_id, InboundEvent.status == EventStatus.PENDING,
-        or_(InboundEvent.next_attempt_at.is_(None), InboundEvent.next_attempt_at <= now))
+        or_(InboundEvent.next_attempt_at.is_(None), InboundEvent.next_attempt_at <= now),
+        ~waiting_before)
     if session.get_bind().dialect.name == "postgresql":
         due = due.with_for_update(skip_locked=True)
     return session.scalars(

@@ -185,3 +185,25 @@ def test_the_postgresql_timeouts_are_read_from_the_environment(database_url):
             assert session.execute(text("SHOW idle_in_transaction_session_timeout")).scalar_one() == "0"
     finally:
         database.dispose()
+
+
+def test_a_later_answer_from_the_same_chat_waits_for_the_earlier_one_on_retry_and_wins(line, db, net, context):
+    """"ไป 4 คน" hits a lost connection, then the leader changes their mind: "ไม่ไป". Handling the
+    second at once would let the first's retry overwrite it."""
+    chat = net.chats["กองทุนหมู่บ้าน หมู่ 1 ต.บางจาก"]
+    with database_fails_once(db, "INSERT INTO ANSWERS", "server closed the connection unexpectedly"):
+        line.say("ไป 4 คน", user=leader_id(1), group=chat)
+    first = the_event(db)
+    line.say("ไม่ไป", user=leader_id(1), group=chat)
+    assert count(db, Answer) == 0  # the second waits behind the first
+    later = first.next_attempt_at + timedelta(seconds=30)
+    assert handle_stale_events(context, later) == 2
+    answer = one(db, Answer)
+    assert (answer.response, answer.headcount) == ("not_going", 0)
+    with db.reading() as session:
+        assert set(session.scalars(select(InboundEvent.status))) == {EventStatus.HANDLED}
+    # Another chat is not held up by this one's retry.
+    with database_fails_once(db, "INSERT INTO ANSWERS", "server closed the connection unexpectedly"):
+        line.say("ไป 2 คน", user=leader_id(2), group=net.chats["กองทุนหมู่บ้าน หมู่ 2 ต.บางจาก"])
+    line.say("ไป 3 คน", user=leader_id(3), group=net.chats["กองทุนหมู่บ้าน หมู่ 3 ต.บางจาก"])
+    assert count(db, Answer) == 2

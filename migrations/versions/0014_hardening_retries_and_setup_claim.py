@@ -21,6 +21,9 @@ def upgrade() -> None:
     with op.batch_alter_table('inbound_events') as batch:
         batch.add_column(sa.Column('attempts', sa.Integer(), nullable=False, server_default='0'))
         batch.add_column(sa.Column('next_attempt_at', models.base.UTCDateTime(timezone=True), nullable=True))
+    waiting = sa.text("status = 'pending' AND next_attempt_at IS NOT NULL")
+    op.create_index('ix_inbound_events_waiting_retry', 'inbound_events', ['chat_id', 'occurred_at'],
+                    postgresql_where=waiting, sqlite_where=waiting)
     op.create_table('setup_claim',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('claimed_at', models.base.UTCDateTime(timezone=True), nullable=False),
@@ -48,6 +51,7 @@ def downgrade() -> None:
     op.drop_index('ix_setup_code_tries_tried_at', table_name='setup_code_tries')
     op.drop_table('setup_code_tries')
     op.drop_table('setup_claim')
+    op.drop_index('ix_inbound_events_waiting_retry', table_name='inbound_events')
     with op.batch_alter_table('inbound_events') as batch:
         batch.drop_column('next_attempt_at')
         batch.drop_column('attempts')
