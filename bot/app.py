@@ -44,7 +44,7 @@ WEB_SENDER_CONCURRENCY = 4
 def build_services(settings: Settings, *, background_delivery: bool = True, db: Database | None = None,
                    lanes: int = 1) -> Services:
     settings.require("line_channel_secret", "line_channel_access_token")
-    db = db or Database(settings.database_url)
+    db = db or settings.database()
     line = LineClient(settings)
     concurrency = min(settings.sender_concurrency, WEB_SENDER_CONCURRENCY) if background_delivery \
         else settings.sender_concurrency

@@ -36,9 +36,7 @@ class Context:
         return Settings.from_env()
 
     def database(self):
-        from models.db import Database
-
-        return Database(self.settings.database_url)
+        return self.settings.database()
 
 
 def dev_settings(settings: Settings) -> Settings:
@@ -241,7 +239,6 @@ def serve(ctx: Context, port: int, host: str) -> None:
     """Development: the web app and the clock in one process. Without LINE credentials it starts
     a fake LINE platform alongside, so `meetbot say` can talk to the bot."""
     from bot.app import build_services, create_app
-    from models.db import Database
     from models.schema import upgrade
     from scheduler.clock import Clock
     from scheduler.jobs import ClockContext
@@ -257,7 +254,7 @@ def serve(ctx: Context, port: int, host: str) -> None:
                                   line_api_base_url=fake.url, line_data_api_base_url=fake.url,
                                   setup_code=settings.setup_code or DEV_SETUP_CODE)
         click.echo(f"No LINE credentials set: using a fake LINE platform at {fake.url}")
-    database = Database(settings.database_url)
+    database = settings.database()
     upgrade(database)
     services = build_services(settings, db=database)
     app = create_app(settings, services=services)

@@ -47,6 +47,19 @@ class Settings:
     tick_seconds: float = 2.0
     # Base URL people reach this bot at (for calendar feeds and links); optional.
     public_base_url: str | None = None
+    # PostgreSQL session limits in milliseconds (models/db.py PostgresTimeouts): a stuck
+    # transaction or a wait on another's row lock ends by itself instead of holding a worker.
+    pg_statement_timeout_ms: int = 30_000
+    pg_lock_timeout_ms: int = 5_000
+    pg_idle_in_transaction_timeout_ms: int = 60_000
+
+    def database(self):
+        """The database these settings name, with the PostgreSQL limits applied."""
+        from models.db import Database, PostgresTimeouts
+
+        return Database(self.database_url, pg_timeouts=PostgresTimeouts(
+            statement_ms=self.pg_statement_timeout_ms, lock_ms=self.pg_lock_timeout_ms,
+            idle_in_transaction_ms=self.pg_idle_in_transaction_timeout_ms))
 
     @property
     def timezone(self) -> ZoneInfo:
@@ -110,6 +123,9 @@ class Settings:
             sender_concurrency=number("MEETBOT_SENDER_CONCURRENCY", 64, int),
             tick_seconds=number("MEETBOT_TICK_SECONDS", 2.0),
             public_base_url=(get("MEETBOT_PUBLIC_URL") or "").rstrip("/") or None,
+            pg_statement_timeout_ms=number("MEETBOT_PG_STATEMENT_TIMEOUT_MS", 30_000, int),
+            pg_lock_timeout_ms=number("MEETBOT_PG_LOCK_TIMEOUT_MS", 5_000, int),
+            pg_idle_in_transaction_timeout_ms=number("MEETBOT_PG_IDLE_IN_TRANSACTION_TIMEOUT_MS", 60_000, int),
         )
         settings.timezone  # fail early on a bad zone name
         return settings

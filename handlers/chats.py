@@ -9,9 +9,11 @@ from handlers import group_choices, postbacks, replies
 from handlers.postbacks import Action
 from handlers.texts import t
 from handlers.turn import Turn
+from models import setup
 from models.network import FinancialGroup, SubDistrict, group_named_in, groups_in_chat, link_chat, match_groups
-from models.people import Duty, Person, Role, coordinators, ensure_person, grant
+from models.people import Duty, Person, Role, ensure_person, grant
 from models.safe_text import strip_bidi
+from models.setup import Claim
 
 MAX_GROUP_CHOICES = 12  # quick replies allow 13; the last place is kept free
 
@@ -298,15 +300,16 @@ def handle_claim_coordinator(turn: Turn, command) -> None:
     code = turn.settings.setup_code
     if not code:
         turn.say(replies.text(t(turn.lang, "claim_no_code")))
-    elif command.code.strip() != code:
-        turn.say(replies.text(t(turn.lang, "claim_wrong")))
-    elif turn.person.is_coordinator:
-        turn.say(replies.text(t(turn.lang, "claim_ok")))
-    elif coordinators(turn.session):
-        turn.say(replies.text(t(turn.lang, "claim_taken")))
-    else:
-        grant(turn.session, turn.person, Role.COORDINATOR, by="setup code")
-        turn.say(replies.text(t(turn.lang, "claim_ok")))
+        return
+    outcome, tries_left = setup.claim(turn.session, turn.person, command.code, code, now=turn.now)
+    if outcome is Claim.WRONG:
+        key = "claim_wrong_tries_left" if tries_left else "claim_wrong_last"
+        turn.say(replies.text(t(turn.lang, key, n=tries_left)))
+        return
+    turn.say(replies.text(t(turn.lang, {
+        Claim.WON: "claim_ok", Claim.ALREADY: "claim_ok", Claim.SPENT: "claim_taken",
+        Claim.LOCKED_PERSON: "claim_locked_person", Claim.LOCKED_ALL: "claim_locked_all",
+    }[outcome])))
 
 
 def handle_appoint(turn: Turn, command) -> None:

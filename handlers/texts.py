@@ -84,7 +84,6 @@ TEXTS: dict[str, tuple[str, str]] = {
         "ยังไม่ได้ตั้งรหัสผู้ประสานงาน (MEETBOT_SETUP_CODE) ขอให้ผู้ดูแลระบบตั้งก่อนครับ",
         "No coordinator code is set (MEETBOT_SETUP_CODE); please ask whoever runs the bot.",
     ),
-    "claim_wrong": ("รหัสไม่ถูกต้องครับ", "That code is not right."),
     "claim_taken": (
         "มีผู้ประสานงานแล้วครับ ขอให้ผู้ประสานงานแต่งตั้งเพิ่มด้วย ตั้งผู้ประสานงาน @ชื่อ",
         "There is a coordinator already; ask them to appoint you with /coordinator-add @name.",
@@ -442,6 +441,17 @@ TEXTS: dict[str, tuple[str, str]] = {
     "real_name_someone": ("คนที่แท็ก", "the person mentioned"),
     "real_name_one_mention": ("แท็กคนที่จะตั้งชื่อจริงให้ 1 คนครับ เช่น ชื่อจริง @ลุงชม ชม ใจดี",
                               "Mention one person, e.g. /realname @Chom Chom Jaidee"),
+    # -- hardening (issue 10): the setup code's limits ----------------------------------------------
+    "claim_wrong_tries_left": ("รหัสไม่ถูกต้องครับ ลองได้อีก {n} ครั้งในชั่วโมงนี้",
+                               "That code is not right. You can try {n} more times this hour."),
+    "claim_wrong_last": ("รหัสไม่ถูกต้องครับ ครบจำนวนครั้งที่ลองได้แล้ว กรุณาลองใหม่ในอีก 1 ชั่วโมงครับ",
+                         "That code is not right, and that was the last try. Please try again in an hour."),
+    "claim_locked_person": ("ขออภัยครับ ใส่รหัสผิดหลายครั้งแล้ว กรุณาลองใหม่ในอีก 1 ชั่วโมง "
+                            "หรือติดต่อผู้ดูแลระบบครับ",
+                            "Sorry, too many wrong codes. Please try again in an hour, or ask whoever runs the bot."),
+    "claim_locked_all": ("ขออภัยครับ ตอนนี้มีการใส่รหัสผิดมากเกินไป ระบบพักการรับรหัสไว้ชั่วคราว "
+                         "กรุณาลองใหม่ในอีก 1 ชั่วโมงครับ",
+                         "Sorry, too many wrong codes have been tried. Codes are paused; please try again in an hour."),
 }
 
 _WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cached_property
 from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
@@ -26,6 +25,9 @@ class BotSettings:
     calendar_link: Callable[[int], str | None] = lambda group_id: None
 
 
+_UNSET: Any = object()
+
+
 @dataclass
 class Turn:
     session: Session
@@ -34,11 +36,26 @@ class Turn:
     settings: BotSettings = field(default_factory=BotSettings)
     answers: list[dict[str, Any]] = field(default_factory=list)
 
+    # Looked up on first use and kept on this instance. Deliberately not functools.cached_property:
+    # on Python 3.11 its getter runs under one lock shared by every instance of the class, and
+    # these getters insert rows, so one turn waiting on a database row lock held every other
+    # thread's turn waiting on the Python lock - a deadlock the database cannot see (issue 10).
+    # A turn belongs to one thread, so no lock is needed at all.
+    _person: Any = field(default=_UNSET, init=False, repr=False)
+    _chat: Any = field(default=_UNSET, init=False, repr=False)
+    _command: Any = field(default=_UNSET, init=False, repr=False)
+    _postback: Any = field(default=_UNSET, init=False, repr=False)
+
     # -- who and where ----------------------------------------------------------------------------
 
-    @cached_property
+    @property
     def person(self) -> Person | None:
         """The person speaking (created on first sight); None when LINE did not say (PC clients)."""
+        if self._person is _UNSET:
+            self._person = self._find_person()
+        return self._person
+
+    def _find_person(self) -> Person | None:
         if not self.event.user_id:
             return None
         person = ensure_person(self.session, self.event.user_id)
@@ -46,24 +63,33 @@ class Turn:
             person.last_chat_id = self.event.chat_id
         return person
 
-    @cached_property
+    @property
     def chat(self) -> Chat | None:
+        if self._chat is _UNSET:
+            self._chat = self._find_chat()
+        return self._chat
+
+    def _find_chat(self) -> Chat | None:
         if not self.event.chat_id:
             return None
         return ensure_chat(self.session, self.event.chat_id, self.event.source_type or "user", now=self.now)
 
-    @cached_property
+    @property
     def command(self):
         """The text parsed once into a typed command (None: not a command)."""
-        from handlers.commands import parse_command
+        if self._command is _UNSET:
+            from handlers.commands import parse_command
 
-        return parse_command(self.event.text, mentions=self.event.mention_spans) if self.event.text else None
+            self._command = parse_command(self.event.text, mentions=self.event.mention_spans) if self.event.text else None
+        return self._command
 
-    @cached_property
+    @property
     def postback(self) -> dict[str, str]:
-        from handlers.postbacks import decode
+        if self._postback is _UNSET:
+            from handlers.postbacks import decode
 
-        return decode(self.event.postback_data) if self.event.type == "postback" else {}
+            self._postback = decode(self.event.postback_data) if self.event.type == "postback" else {}
+        return self._postback
 
     @property
     def lang(self) -> str:

@@ -177,9 +177,10 @@ def groups_in_chat(session: Session, chat_id: str) -> list[FinancialGroup]:
 def ensure_chat(session: Session, chat_id: str, kind: str, *, now: datetime | None = None) -> Chat:
     chat = session.get(Chat, chat_id)
     if chat is None:
-        chat = Chat(id=chat_id, kind=kind, joined_at=now or utcnow())
-        session.add(chat)
-        session.flush()
+        # Several events from a new chat arrive at once (a leave and first messages): insert-or-
+        # ignore, then read, never check-then-insert (that failed with a duplicate key).
+        record_chat(session, chat_id, kind, now=now or utcnow())
+        chat = session.get(Chat, chat_id, populate_existing=True)
     return chat
 
 

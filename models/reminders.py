@@ -139,7 +139,20 @@ def due_reminders(session: Session, *, now: datetime, tz: ZoneInfo) -> list[Due]
 
 
 def claim_run(session: Session, due: Due, *, now: datetime, status: str) -> ReminderRun | None:
-    """Insert the run row first; None when another clock (or an earlier tick) already fired it."""
+    """Insert the run row first; None when another clock (or an earlier tick) already fired it.
+
+    Also None, on PostgreSQL, while a web request is changing the meeting (moving, cancelling it):
+    the clock skips the meeting for this pass rather than wait behind the request's row lock, and
+    fires it on the next pass from what was committed. NO KEY UPDATE, so answers being inserted
+    (which lock the meeting only against key changes) never make it skip.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        from models.meetings import Meeting
+
+        free = session.scalar(select(Meeting.id).where(Meeting.id == due.meeting_id)
+                              .with_for_update(key_share=True, skip_locked=True))
+        if free is None:
+            return None
     created = session.execute(insert_for(session, ReminderRun).values(
         meeting_id=due.meeting_id, moment=due.moment, for_start=due.starts_at, due_at=due.due_at, fired_at=now,
         status=status, chats=0, nudged=0, cost=0,

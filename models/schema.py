@@ -32,6 +32,9 @@ def alembic_config(url: str) -> Config:
 def upgrade(db: Database, revision: str = "head") -> None:
     config = alembic_config(db.url)
     with db.engine.begin() as connection:
+        if not db.is_sqlite:
+            # A migration may rewrite a big table: the bot's 30-second statement limit is not for it.
+            connection.exec_driver_sql("SET LOCAL statement_timeout = 0")
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 

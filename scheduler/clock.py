@@ -39,7 +39,10 @@ class Clock:
     def renew(self, now: datetime | None = None) -> bool:
         """Take or keep the lease; log when this process becomes leader or standby."""
         now = now or utcnow()
-        with self.ctx.db.transaction() as session:
+        # Its own short transaction, ahead of every queued writer: on SQLite the sender's batches
+        # take the one write lock back to back, and a renewal queued behind them let the lease
+        # lapse while this clock was still sending (issue 10).
+        with self.ctx.db.transaction(priority=True) as session:
             held = lease.acquire(session, LEASE_NAME, self.holder, now=now, ttl=self.lease_ttl)
         with self._leader_lock:
             if held != self.leader:

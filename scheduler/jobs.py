@@ -36,7 +36,7 @@ class ClockContext:
 def handle_stale_events(ctx: ClockContext, now: datetime) -> int:
     """Handle events that were recorded but never handled (the web process died in between)."""
     with ctx.db.reading() as session:
-        ids = event_store.pending_event_ids(session, received_before=now - STALE_EVENT_AFTER)
+        ids = event_store.pending_event_ids(session, received_before=now - STALE_EVENT_AFTER, now=now)
     for event_id in ids:
         process_event(ctx.db, event_id, ctx.bot_settings, now=now)
     if ids:

@@ -195,3 +195,61 @@ def test_meetbot_send_workers_share_the_outbox_and_send_each_message_once(db, fa
     assert codes == [0, 0]
     assert statuses(db) == {Status.SENT: 120}
     assert_each_delivered_once(fake_line, 120)
+
+
+# -- the lease is renewed even while the sender is busy (issue 10, finding 10) -----------------
+
+
+def _until(condition, *, within_seconds: float = 10.0) -> bool:
+    """Wait for another thread to reach a point (not for time to pass); False if it never does."""
+    import threading
+    import time
+
+    deadline = time.monotonic() + within_seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        threading.Event().wait(0.001)
+    return True
+
+
+def test_the_lease_renewal_goes_ahead_of_a_sender_taking_the_sqlite_write_lock_batch_after_batch(db, context):
+    """On SQLite the sender records a batch and claims the next one back to back; a renewal
+    queued behind it waited until the fan-out ended, and the lease lapsed mid-send."""
+    import threading
+
+    if not db.is_sqlite:
+        pytest.skip("PostgreSQL has no single write lock: the renewal touches only the lease row")
+    from zoneinfo import ZoneInfo
+
+    clock = Clock(context, timezone=ZoneInfo("Asia/Bangkok"), holder="clock-a")
+    order: list[str] = []
+    renewal = threading.Thread(target=lambda: order.append("renewed" if clock.renew(utcnow()) else "lost"))
+    with db.transaction():  # the sender recording its batch's outcomes
+        renewal.start()
+        assert _until(lambda: db._write_lock.waiting() == 1), "the renewal never queued for the write lock"
+    with db.transaction():  # ... and claiming its next batch at once
+        order.append("sender's next batch")
+    renewal.join(10)
+    assert order == ["renewed", "sender's next batch"]
+
+
+def test_ordinary_writers_take_the_sqlite_write_lock_in_the_order_they_asked(db):
+    import threading
+
+    if not db.is_sqlite:
+        pytest.skip("only SQLite's writers queue for one lock")
+    order: list[int] = []
+
+    def write(n: int) -> None:
+        with db.transaction():
+            order.append(n)
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(4)]
+    with db.transaction():
+        for n, thread in enumerate(threads):
+            thread.start()
+            assert _until(lambda: db._write_lock.waiting() == n + 1)
+    for thread in threads:
+        thread.join(10)
+    assert order == [0, 1, 2, 3]
