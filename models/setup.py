@@ -91,7 +91,9 @@ def claim(session: Session, person, given: str, code: str, *, now: datetime) -> 
         log.warning("setup code: a wrong try by person %s (%d of %d this hour)", person.id, mine + 1,
                     TRIES_PER_PERSON)
         return Claim.WRONG, TRIES_PER_PERSON - mine - 1
-    existing = coordinators(session, on_line=False)
+    # A coordinator who is or was on LINE spends the code; an officer imported without LINE (the
+    # demo's placeholder) cannot use the bot, so the first real coordinator still claims with it.
+    existing = [p for p in coordinators(session, on_line=False) if p.line_user_id or p.forgotten_at]
     won = session.execute(
         insert_for(session, SetupClaim)
         .values(id=_CLAIM_ID, claimed_at=now, person_id=None if existing else person.id,

@@ -20,6 +20,7 @@ from tests.linechat import sign
 from tests.network import COORDINATOR, chat_id, leader_id
 from tests.conftest import TEST_SECRET
 from tests.queries import all_of, count
+from tests.test_meetings_chat import confirm_invite
 
 BANGKOK_NOW = datetime(2026, 7, 27, 3, 0, tzinfo=timezone.utc)
 # Generous: each request takes milliseconds; the old code hung for good (minutes, until killed).
@@ -138,7 +139,7 @@ def shared_chat_meeting(line, db, services):
     services.set_clock(lambda: BANGKOK_NOW)
     net = network.build(db)
     line.say("นัด 14 ส.ค. 2569 09:00 วัดบางสะพาน เรื่อง ประชุม", user=COORDINATOR)
-    line.say("เชิญ ต.ท่าไร่ 10 #1", user=COORDINATOR)
+    confirm_invite(line, line.say("เชิญ ต.ท่าไร่ 10 #1", user=COORDINATOR))
     return net
 
 

@@ -21,6 +21,7 @@ from scheduler.jobs import handle_stale_events
 from tests import network
 from tests.network import COORDINATOR, chat_id, leader_id
 from tests.queries import count, one
+from tests.test_meetings_chat import confirm_invite
 
 BANGKOK_NOW = datetime(2026, 7, 27, 3, 0, tzinfo=timezone.utc)
 SHORT_LOCK_MS = 300
@@ -40,7 +41,7 @@ def net(line, db, services):
     services.set_clock(lambda: BANGKOK_NOW)
     net = network.build(db)
     line.say("นัด 14 ส.ค. 2569 09:00 วัดบางสะพาน เรื่อง ประชุม", user=COORDINATOR)
-    line.say("เชิญ ต.บางจาก 10 #1", user=COORDINATOR)
+    confirm_invite(line, line.say("เชิญ ต.บางจาก 10 #1", user=COORDINATOR))
     return net
 
 

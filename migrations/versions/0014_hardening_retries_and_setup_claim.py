@@ -40,7 +40,8 @@ def upgrade() -> None:
     op.create_index('ix_setup_code_tries_tried_at', 'setup_code_tries', ['tried_at'])
     # A network that already has a coordinator has spent its setup code.
     bind = op.get_bind()
-    if bind.execute(sa.text("SELECT 1 FROM person_roles WHERE role = 'coordinator' LIMIT 1")).first():
+    if bind.execute(sa.text("SELECT 1 FROM person_roles r JOIN people p ON p.id = r.person_id WHERE r.role = 'coordinator' "
+                    "AND (p.line_user_id IS NOT NULL OR p.forgotten_at IS NOT NULL) LIMIT 1")).first():
         from datetime import datetime, timezone
 
         claim = sa.table('setup_claim', sa.column('id', sa.Integer()),
