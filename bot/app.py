@@ -72,6 +72,7 @@ def create_app(settings: Settings | None = None, *, background_delivery: bool = 
                services: Services | None = None) -> Flask:
     """Build the web app. Web workers never run the clock; `meetbot clock` does."""
     from bot.calendar import blueprint as calendar_blueprint
+    from bot.inbound import MAX_BODY_BYTES
     from bot.webhook import blueprint
     from models.schema import schema_state
 
@@ -79,6 +80,8 @@ def create_app(settings: Settings | None = None, *, background_delivery: bool = 
     settings = settings or Settings.from_env()
     services = services or build_services(settings, background_delivery=background_delivery)
     app = Flask(__name__)
+    # No request this app serves has a body larger than a webhook's (bot/inbound.py).
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.extensions["meetbot"] = services
     app.register_blueprint(blueprint)
     app.register_blueprint(calendar_blueprint)

@@ -16,6 +16,7 @@ from sqlalchemy import Index, LargeBinary, String, Text, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base, BigId, insert_for, utcnow
+from models.line_limits import is_user_id
 
 # A reply token is good for about a minute (LINE docs, "Reply token"); we stop trusting it
 # earlier so that a reply still in flight does not arrive with a dead token.
@@ -80,16 +81,17 @@ def record_events(session: Session, events: list[dict[str, Any]], *, received_at
     new_ids: list[int] = []
     for event in sorted(events, key=lambda e: e.get("timestamp") or 0):
         event = without_nul(event)
-        source = event.get("source") or {}
+        source_type, chat_id, user_id = _chat_and_person(event.get("source"))
+        context = event.get("deliveryContext")
         row = {
             "webhook_event_id": event["webhookEventId"],
             "event_type": str(event.get("type") or "unknown")[:40],
-            "mode": str(event.get("mode") or "active")[:20],
-            "source_type": source.get("type"),
-            "chat_id": source.get("groupId") or source.get("roomId") or source.get("userId"),
-            "user_id": source.get("userId"),
-            "reply_token": event.get("replyToken"),
-            "is_redelivery": bool((event.get("deliveryContext") or {}).get("isRedelivery")),
+            "mode": _text(event.get("mode"), 20) or "active",
+            "source_type": source_type,
+            "chat_id": chat_id,
+            "user_id": user_id,
+            "reply_token": _text(event.get("replyToken"), 255),
+            "is_redelivery": isinstance(context, dict) and context.get("isRedelivery") is True,
             "occurred_at": datetime.fromtimestamp((event.get("timestamp") or 0) / 1000, timezone.utc),
             "received_at": received_at,
             "payload": event,
@@ -100,6 +102,24 @@ def record_events(session: Session, events: list[dict[str, Any]], *, received_at
         if inserted is not None:
             new_ids.append(inserted)
     return new_ids
+
+
+def _text(value: Any, limit: int) -> str | None:
+    """A string field as LINE sends it, or None for anything else (a number where a string belongs)."""
+    return value if isinstance(value, str) and 0 < len(value) <= limit else None
+
+
+def _chat_and_person(source: Any) -> tuple[str | None, str | None, str | None]:
+    """(source type, chat id, user id) from a source the door has checked (bot/inbound.py).
+
+    Only the kinds of chat we know name a chat and a person; a kind LINE adds later names neither.
+    """
+    if not isinstance(source, dict) or source.get("type") not in ("user", "group", "room"):
+        return (None, None, None)
+    kind = source["type"]
+    user_id = source.get("userId") if is_user_id(source.get("userId")) else None
+    chat_id = {"user": user_id, "group": source.get("groupId"), "room": source.get("roomId")}[kind]
+    return (kind, chat_id, user_id)
 
 
 def claim_event(session: Session, event_id: int, *, now: datetime | None = None) -> InboundEvent | None:
@@ -122,7 +142,7 @@ def mark_event_failed(session: Session, event_id: int, error: str, *, now: datet
     session.execute(
         update(InboundEvent)
         .where(InboundEvent.id == event_id, InboundEvent.status == EventStatus.PENDING)
-        .values(status=EventStatus.FAILED, handled_at=now or utcnow(), error=error[:4000])
+        .values(status=EventStatus.FAILED, handled_at=now or utcnow(), error=_storable(error[:4000]))
     )
 
 
@@ -138,8 +158,21 @@ def pending_event_ids(session: Session, *, received_before: datetime, limit: int
     )
 
 
+# What is kept of a rejected body or event: enough to see what it was, never the whole of a flood.
+REJECTED_EXCERPT_BYTES = 16 * 1024
+
+
 def keep_rejected_body(session: Session, raw: bytes, error: str, *, now: datetime | None = None) -> None:
-    session.add(RejectedBody(received_at=now or utcnow(), raw=raw[:1_000_000], error=error[:4000]))
+    """Keep the first REJECTED_EXCERPT_BYTES of what could not be understood, with why and its size."""
+    if len(raw) > REJECTED_EXCERPT_BYTES:
+        error = f"{error} ({len(raw)} bytes; the first {REJECTED_EXCERPT_BYTES} kept)"
+    session.add(RejectedBody(received_at=now or utcnow(), raw=raw[:REJECTED_EXCERPT_BYTES],
+                             error=_storable(error[:4000])))
+
+
+def _storable(text: str) -> str:
+    """An error message quotes what it failed on: no NUL or lone surrogate may reach PostgreSQL."""
+    return text.replace("\x00", "\ufffd").encode("utf-8", errors="replace").decode("utf-8")
 
 
 def without_nul(value: Any) -> Any:

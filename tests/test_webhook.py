@@ -11,6 +11,7 @@ from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from models.events import EventStatus, InboundEvent, RejectedBody
+from models.network import Chat
 from models.outbox import OutboxMessage
 from tests.conftest import FIXTURES, TEST_SECRET
 from tests.linechat import GROUP, USER, event_id, sign, texts
@@ -116,10 +117,20 @@ def test_the_sdk_sample_body_with_28_events_of_14_types_is_handled_without_error
     line.deliver()
     mark = line.last_seq()
 
-    # With their own ids (as LINE really sends them), every one is recorded and none fails.
+    # Two of its events name their group with a shortened placeholder ("C4af4980629..."): not a
+    # group LINE would send, so they are kept for inspection and no chat is made from them.
+    placeholders = [e for e in sample["events"] if e["source"].get("groupId", "").endswith("...")]
+    assert len(placeholders) == 2
+    assert count(db, RejectedBody) == 2
+    assert count(db, Chat, Chat.id.endswith("...")) == 0
+
+    # With their own ids and whole group ids (as LINE really sends them), every one is recorded
+    # and none fails.
     distinct = copy.deepcopy(sample)
     for event in distinct["events"]:
         event["webhookEventId"] = event_id()
+        if event["source"].get("groupId", "").endswith("..."):
+            event["source"]["groupId"] = "C" + "4af4980629".ljust(32, "0")
     response = line.post(distinct)
     assert response.status_code == 200
     line.deliver()
