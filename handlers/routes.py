@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from handlers import announce, answers, attendance, chats, commands, meetings, notes, reminders, replies
+from handlers import announce, answers, attendance, chats, commands, meetings, notes, postbacks, reminders, replies
 from handlers.postbacks import Action
+from handlers.texts import t
 from handlers.router import Router
 from handlers.turn import Turn
 
@@ -40,6 +41,13 @@ router.route(lambda turn: turn.postback if turn.postback.get("a") == Action.CONF
 router.route(tapped(Action.CONFIRM), "announce_confirm")(announce.handle_confirm)
 router.route(tapped(Action.CHECK_IN), "check_in_tap")(attendance.handle_here_tap)
 router.route(tapped(Action.CANCEL_STEP), "announce_cancel")(announce.handle_cancel_step)
+
+
+@router.route(tapped(postbacks.INVALID), "invalid_tap")
+def handle_invalid_tap(turn: Turn, _) -> None:
+    """Postback data that is not one of ours as we wrote it (edited, or from elsewhere): change nothing."""
+    turn.say(replies.text(t(turn.lang, "tap_invalid")))
+
 
 router.route(said(commands.Answer), "answer")(answers.handle_answer_text)
 router.route(said(commands.Help), "help")(chats.handle_help)

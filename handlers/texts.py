@@ -250,6 +250,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "off": ("ปิด", "off"),
     "agenda_set": ("ตั้งวาระของนัด {code} แล้วครับ", "The agenda of {code} is set."),
     "venue_set": ("📍 ตั้งแผนที่ของนัด {code} แล้วครับ: {place}", "📍 Map location of {code} set: {place}"),
+    # -- hardening: taps that cannot be trusted (issue 10) ------------------------------------------
+    "tap_invalid": ("ขออภัยครับ ปุ่มนี้ใช้ไม่ได้ ผมไม่ได้บันทึกอะไร ลองแตะปุ่มบนการ์ดนัดล่าสุดนะครับ",
+                    "Sorry, that button does not work, so nothing was saved. Please tap one on the latest card."),
+    "tap_not_allowed": ("ขออภัยครับ ปุ่มนี้ไม่ใช่ของกลุ่มในห้องนี้ ผมไม่ได้บันทึกอะไรครับ",
+                        "Sorry, that button is not for a group in this chat, so nothing was saved."),
 }
 
 

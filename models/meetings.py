@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, or_, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from models.base import Base, BigId, insert_for, utcnow
+from models.base import MAX_ID, Base, BigId, insert_for, utcnow
 from models.network import FinancialGroup
 from models.people import Person
 
@@ -210,6 +210,8 @@ def invite(session: Session, meeting: Meeting, group: FinancialGroup, quota: int
 
 
 def get_meeting(session: Session, meeting_id: int) -> Meeting:
+    if not 0 < meeting_id <= MAX_ID:  # `#99999999999999999999` names no meeting (and would overflow)
+        raise MeetingNotFound(meeting_id)
     meeting = session.get(Meeting, meeting_id)  # invitations load when asked for (a summary needs none)
     if meeting is None:
         raise MeetingNotFound(meeting_id)
