@@ -39,12 +39,15 @@ def callback():
     services = _services()
     # Refused before a byte is read: the signature needs the whole body, and a body this large
     # did not come from LINE (bot/inbound.py says why the limit is what it is). A chunked body
-    # has no length: Flask's MAX_CONTENT_LENGTH (set in create_app) stops reading it at the limit.
+    # has no length: Flask's MAX_CONTENT_LENGTH (set in create_app) stops reading it past the limit.
     if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
         log.warning("webhook body of %d bytes refused unread (limit %d)", request.content_length, MAX_BODY_BYTES)
         return _too_large()
+    raw = request.get_data(cache=False)
+    if len(raw) > MAX_BODY_BYTES:  # chunked: cut one byte past the limit by MAX_CONTENT_LENGTH
+        log.warning("chunked webhook body refused past %d bytes", MAX_BODY_BYTES)
+        return _too_large()
     signature = request.headers.get("X-Line-Signature", "")
-    raw = request.get_data()
     if not signature or not signature_is_valid(services.settings.line_channel_secret, raw, signature):
         log.warning("webhook with a missing or wrong signature refused")
         return jsonify(error="invalid signature"), 400
