@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,17 +68,74 @@ def read_body(raw: bytes) -> Body:
     # Bytes that are not UTF-8 are replaced: the events around them stay readable.
     text = raw.decode("utf-8", errors="replace")
     try:
-        payload = json.loads(text, parse_constant=_NotJson, parse_int=_number)
-    except Exception as exc:  # ValueError, RecursionError on deep nesting, …: all mean "not JSON"
+        payload = _loads(text)
+    except RecursionError:
+        # One event nested past the parser's depth must not cost the others: read each event of
+        # the list on its own.
+        return _read_events_one_by_one(text)
+    except Exception as exc:  # ValueError, UnicodeDecodeError, …: all mean "not JSON"
         raise MalformedBody(f"not JSON: {type(exc).__name__}: {str(exc)[:200]}") from exc
     if not isinstance(payload, dict) or not isinstance(payload.get("events"), list):
         raise MalformedBody("no list of events")
     body = Body()
     for event in payload["events"]:
+        _take(body, event)
+    return body
+
+
+def _loads(text: str) -> Any:
+    return json.loads(text, parse_constant=_NotJson, parse_int=_number)
+
+
+def _take(body: Body, event: Any) -> None:
+    try:
+        body.events.append(understood(event))
+    except NotUnderstood as exc:
+        body.rejected.append((excerpt(event), str(exc)))
+
+
+# Strings (with their escapes) and the characters that give JSON its structure; nothing else matters
+# for finding where each element of the events list starts and ends.
+_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{},:]')
+
+
+def _read_events_one_by_one(text: str) -> Body:
+    """The body's top-level "events" list split into its elements without recursion, each parsed alone."""
+    depth = 0
+    key = None  # the last string seen at depth 1 (the top object's keys)
+    start = None  # where the current element of the events list starts
+    elements: list[str] | None = None
+    in_events = False
+    for token in _TOKENS.finditer(text):
+        t = token.group()
+        if t[0] == '"':
+            if depth == 1:
+                key = t
+            continue
+        if t in "[{":
+            depth += 1
+            if depth == 2 and t == "[" and key == '"events"':
+                in_events, elements, start = True, [], token.end()
+        elif t in "]}":
+            if in_events and depth == 2:
+                if text[start:token.start()].strip():
+                    elements.append(text[start:token.start()])
+                in_events = False
+            depth -= 1
+        elif t == "," and in_events and depth == 2:
+            elements.append(text[start:token.start()])
+            start = token.end()
+    if elements is None:
+        raise MalformedBody("not JSON, and no list of events found in it")
+    body = Body()
+    for element in elements:
         try:
-            body.events.append(understood(event))
-        except NotUnderstood as exc:
-            body.rejected.append((excerpt(event), str(exc)))
+            event = _loads(element)
+        except Exception as exc:
+            body.rejected.append((element[:EXCERPT_BYTES].encode("utf-8", errors="replace")[:EXCERPT_BYTES],
+                                  f"an event that is not JSON: {type(exc).__name__}"))
+            continue
+        _take(body, event)
     return body
 
 
