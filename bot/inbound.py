@@ -15,7 +15,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from models.events import REJECTED_EXCERPT_BYTES as EXCERPT_BYTES
 from models.line_limits import is_group_id, is_room_id, is_user_id
 
 # What LINE documents for a webhook body: none. Its own API refuses request bodies over 2 MB
@@ -46,7 +45,7 @@ class NotUnderstood(ValueError):
 @dataclass
 class Body:
     events: list[dict[str, Any]] = field(default_factory=list)
-    rejected: list[tuple[bytes, str]] = field(default_factory=list)  # (excerpt, why)
+    rejected: list[tuple[bytes, str]] = field(default_factory=list)  # (what it was, why)
 
 
 class _NotJson:
@@ -132,7 +131,7 @@ def _read_events_one_by_one(text: str) -> Body:
         try:
             event = _loads(element)
         except Exception as exc:
-            body.rejected.append((element[:EXCERPT_BYTES].encode("utf-8", errors="replace")[:EXCERPT_BYTES],
+            body.rejected.append((element.encode("utf-8", errors="replace"),
                                   f"an event that is not JSON: {type(exc).__name__}"))
             continue
         _take(body, event)
@@ -215,9 +214,10 @@ def storable(text: str) -> str:
 
 
 def excerpt(value: Any) -> bytes:
-    """At most EXCERPT_BYTES of what a rejected event was, whatever it holds."""
+    """What a rejected event was, written out whatever it holds (the store keeps the first
+    models.events.REJECTED_EXCERPT_BYTES of it, and a digest of the whole)."""
     try:
         text = json.dumps(value, ensure_ascii=False, default=repr)
     except (ValueError, RecursionError):
         text = "(an event too deeply nested to write out)"
-    return text[:EXCERPT_BYTES].encode("utf-8", errors="backslashreplace")[:EXCERPT_BYTES]
+    return text.encode("utf-8", errors="backslashreplace")

@@ -64,9 +64,9 @@ def callback():
         return jsonify(status="kept for inspection"), 200
 
     with services.db.transaction() as session:
-        for excerpt, why in body.rejected:
+        for what, why in body.rejected:
             log.error("signed webhook event kept for inspection: %s", why)
-            event_store.keep_rejected_body(session, excerpt, why, now=now)
+            event_store.keep_rejected_body(session, what, why, now=now)
         new_ids = event_store.record_events(session, body.events, received_at=now)
 
     for event_id in new_ids:  # already in timestamp order

@@ -9,6 +9,7 @@ handling crashed the process is still on disk and is handled by the clock later.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -64,8 +65,10 @@ class RejectedBody(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     received_at: Mapped[datetime]
-    raw: Mapped[bytes] = mapped_column(LargeBinary)  # exactly as received, whatever the bytes
+    raw: Mapped[bytes] = mapped_column(LargeBinary)  # as received, whatever the bytes (an excerpt)
     error: Mapped[str] = mapped_column(Text)
+    # SHA-256 of the whole of what was rejected: a copy LINE delivers twice is kept once.
+    digest: Mapped[str | None] = mapped_column(String(64), unique=True)
 
 
 def _insert_ignoring_duplicates(session: Session):
@@ -166,8 +169,10 @@ def keep_rejected_body(session: Session, raw: bytes, error: str, *, now: datetim
     """Keep the first REJECTED_EXCERPT_BYTES of what could not be understood, with why and its size."""
     if len(raw) > REJECTED_EXCERPT_BYTES:
         error = f"{error} ({len(raw)} bytes; the first {REJECTED_EXCERPT_BYTES} kept)"
-    session.add(RejectedBody(received_at=now or utcnow(), raw=raw[:REJECTED_EXCERPT_BYTES],
-                             error=_storable(error[:4000])))
+    session.execute(insert_for(session, RejectedBody)
+                    .values(received_at=now or utcnow(), raw=raw[:REJECTED_EXCERPT_BYTES],
+                            error=_storable(error[:4000]), digest=hashlib.sha256(raw).hexdigest())
+                    .on_conflict_do_nothing(index_elements=["digest"]))
 
 
 def _storable(text: str) -> str:

@@ -102,6 +102,15 @@ def test_a_signed_body_that_cannot_be_read_is_kept_as_a_bounded_excerpt_and_answ
     assert texts(line.say("สวัสดี"))
 
 
+def test_a_bad_body_or_event_delivered_twice_is_kept_once(line, db):
+    bad_event = _raw(line, "x", ('"timestamp": ', '"timestamp": NaN, "was": '))
+    body = _signed(line, [], raw_events=[bad_event])
+    for _ in range(2):
+        assert line.post(body).status_code == 200
+        assert line.post(b"not json at all").status_code == 200
+    assert len(kept(db)) == 2
+
+
 def test_five_hundred_events_with_duplicates_in_one_body_are_each_recorded_once(line, db):
     events = [line.text_event(f"ข้อความ {i}", reply=False) for i in range(250)]
     response = line.post({"events": events + events[::-1]})
