@@ -13,6 +13,7 @@ from urllib.parse import parse_qsl, urlencode
 from handlers.commands import MAX_HEADCOUNT
 from models.base import MAX_ID
 from models.line_limits import MAX_POSTBACK_DATA
+from models.meetings import Response
 
 
 class Action:
@@ -38,7 +39,7 @@ def encode(action: str, **fields) -> str:
 # A tap is an untrusted request: anyone can send any data with a modified client. Each action's
 # fields are checked here for their shape (which keys, what values); the handler then checks them
 # against what this person may do in this chat (handlers/answers.py, chats.py, meetings.py,
-# announce.py, attendance.py). Anything else is Action.INVALID and gets a polite answer.
+# announce.py, attendance.py). Anything else decodes as INVALID and gets a polite answer.
 INVALID = "?"
 
 
@@ -62,10 +63,10 @@ def is_minute(value: object) -> bool:
         return False
 
 
-_FLOWS = ("meet", "move", "announce", "forget")
+_FLOWS = ("meet", "move", "announce", "forget")  # handlers.meetings.FLOW_*, announce.FLOW, attendance
 # action → {field: check}, and the fields it cannot do without.
 SCHEMA: dict[str, tuple[dict, frozenset]] = {
-    Action.ANSWER: ({"m": _id, "r": _one_of("going", "not_going", "maybe"), "n": _headcount, "g": _id,
+    Action.ANSWER: ({"m": _id, "r": _one_of(*Response.ALL), "n": _headcount, "g": _id,
                      "s": _one_of("1")}, frozenset({"r"})),
     Action.LINK: ({"g": _id}, frozenset({"g"})),
     Action.SUMMARY: ({"m": _id, "v": _one_of("card")}, frozenset()),

@@ -180,7 +180,7 @@ def test_a_chunked_body_is_cut_at_the_limit_and_memory_does_not_grow_with_it(htt
                     time.sleep(0.001)  # the socket's buffer is full: the server is not reading
                 except OSError:
                     break  # the server closed the connection: it stopped reading
-            conn.setblocking(True)
+            conn.settimeout(10)
             if not answer:
                 try:
                     answer = conn.recv(4096)
