@@ -23,6 +23,12 @@ def said(*kinds):
     return lambda turn: turn.command if isinstance(turn.command, kinds) else None
 
 
+@router.route(lambda turn: turn.event.chat_id is None, "no_chat")
+def handle_no_chat(turn: Turn, _) -> None:
+    """An event that names no chat of a kind we know (one LINE added since, or none at all): there is
+    nobody to answer and nothing to learn, so nothing is done (bot/inbound.py let it through)."""
+
+
 router.route(event("follow"), "follow")(chats.handle_follow)
 router.route(event("join"), "join")(chats.handle_join)
 router.route(event("leave"), "leave")(chats.handle_leave)

@@ -25,10 +25,12 @@ from models.schema import upgrade
 from tests.linechat import LineChat
 
 # Hypothesis (tests/test_fuzz_webhook.py): "quick" in every run (a few seconds, the same examples
-# each time, so CI is repeatable); "deep" on demand (`--hypothesis-profile=deep`, or MEETBOT_FUZZ=deep).
+# each time, so CI is repeatable); "deep" on demand (MEETBOT_FUZZ=deep, or `--hypothesis-profile=deep`):
+# 10,000 bodies, or MEETBOT_FUZZ_EXAMPLES.
 settings.register_profile("quick", max_examples=15, deadline=None, derandomize=True, database=None,
                           print_blob=True)
-settings.register_profile("deep", max_examples=10_000, deadline=None, database=None, print_blob=True)
+settings.register_profile("deep", max_examples=int(os.environ.get("MEETBOT_FUZZ_EXAMPLES", "10000")), deadline=None,
+                          database=None, print_blob=True)
 settings.load_profile("deep" if os.environ.get("MEETBOT_FUZZ") == "deep" else "quick")
 
 ROOT = Path(__file__).resolve().parent.parent
