@@ -111,6 +111,7 @@ def test_a_bad_body_or_event_delivered_twice_is_kept_once(line, db):
     assert len(kept(db)) == 2
 
 
+@pytest.mark.slow
 def test_five_hundred_events_with_duplicates_in_one_body_are_each_recorded_once(line, db):
     events = [line.text_event(f"ข้อความ {i}", reply=False) for i in range(250)]
     response = line.post({"events": events + events[::-1]})
