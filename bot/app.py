@@ -72,6 +72,7 @@ def create_app(settings: Settings | None = None, *, background_delivery: bool = 
                services: Services | None = None) -> Flask:
     """Build the web app. Web workers never run the clock; `meetbot clock` does."""
     from bot.calendar import blueprint as calendar_blueprint
+    from bot.inbound import MAX_BODY_BYTES
     from bot.webhook import blueprint
     from models.schema import schema_state
 
@@ -79,6 +80,10 @@ def create_app(settings: Settings | None = None, *, background_delivery: bool = 
     settings = settings or Settings.from_env()
     services = services or build_services(settings, background_delivery=background_delivery)
     app = Flask(__name__)
+    # No request this app serves has a body larger than a webhook's (bot/inbound.py). A chunked
+    # body (no Content-Length) is read at most one byte past the limit, so the webhook can tell
+    # "over the limit" (413) from "exactly at it"; Werkzeug itself would silently cut it short.
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES + 1
     app.extensions["meetbot"] = services
     app.register_blueprint(blueprint)
     app.register_blueprint(calendar_blueprint)

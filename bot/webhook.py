@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
+from bot.inbound import MAX_BODY_BYTES, MalformedBody, read_body
 from bot.signature import signature_is_valid
 from handlers import process_event
 from models import events as event_store
@@ -21,48 +22,29 @@ def _services():
     return current_app.extensions["meetbot"]
 
 
-class MalformedBody(ValueError):
-    pass
-
-
-def _events_of(body: str) -> tuple[list[dict[str, Any]], list[tuple[Any, str]]]:
-    """The well-formed events of a body, and the ill-formed ones with the reason."""
-    try:
-        payload = json.loads(body)
-    except ValueError as exc:
-        raise MalformedBody(f"not JSON: {exc}") from exc
-    if not isinstance(payload, dict) or not isinstance(payload.get("events"), list):
-        raise MalformedBody("no list of events")
-    good, bad = [], []
-    for event in payload["events"]:
-        if not isinstance(event, dict):
-            bad.append((event, "an event that is not an object"))
-        elif not isinstance(event.get("webhookEventId"), str) or not event["webhookEventId"]:
-            bad.append((event, "an event without webhookEventId"))
-        elif not isinstance(event.get("type"), str):
-            bad.append((event, "an event without a type"))
-        elif not isinstance(event.get("timestamp"), (int, float)) or isinstance(event.get("timestamp"), bool):
-            bad.append((event, "an event without a numeric timestamp"))
-        elif "source" in event and not isinstance(event["source"], dict):
-            bad.append((event, "an event whose source is not an object"))
-        else:
-            good.append(event)
-    return good, bad
 
 
 @blueprint.post("/callback")
 def callback():
     services = _services()
+    # Refused before a byte is read: the signature needs the whole body, and a body this large
+    # did not come from LINE (bot/inbound.py says why the limit is what it is). A chunked body
+    # has no length: Flask's MAX_CONTENT_LENGTH (set in create_app) stops reading it past the limit.
+    if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
+        log.warning("webhook body of %d bytes refused unread (limit %d)", request.content_length, MAX_BODY_BYTES)
+        return _too_large()
+    raw = request.get_data(cache=False)
+    if len(raw) > MAX_BODY_BYTES:  # chunked: cut one byte past the limit by MAX_CONTENT_LENGTH
+        log.warning("chunked webhook body refused past %d bytes", MAX_BODY_BYTES)
+        return _too_large()
     signature = request.headers.get("X-Line-Signature", "")
-    raw = request.get_data()
     if not signature or not signature_is_valid(services.settings.line_channel_secret, raw, signature):
         log.warning("webhook with a missing or wrong signature refused")
         return jsonify(error="invalid signature"), 400
 
-    body = raw.decode("utf-8", errors="replace")
     now = services.clock()
     try:
-        events, bad = _events_of(body)
+        body = read_body(raw)
     except MalformedBody as exc:
         # Signed by LINE but unreadable: keep it for a person to look at; a 5xx would only make
         # LINE redeliver the same unreadable body.
@@ -72,15 +54,27 @@ def callback():
         return jsonify(status="kept for inspection"), 200
 
     with services.db.transaction() as session:
-        for event, why in bad:
-            event_store.keep_rejected_body(session, json.dumps(event, ensure_ascii=False).encode(), why, now=now)
-        new_ids = event_store.record_events(session, events, received_at=now)
+        for what, why in body.rejected:
+            log.error("signed webhook event kept for inspection: %s", why)
+            event_store.keep_rejected_body(session, what, why, now=now)
+        new_ids = event_store.record_events(session, body.events, received_at=now)
 
     for event_id in new_ids:  # already in timestamp order
         process_event(services.db, event_id, services.bot_settings, now=now)
     if new_ids and services.delivery is not None:
         services.delivery.poke()
     return jsonify(status="ok"), 200
+
+
+def _too_large():
+    return jsonify(error=f"body over {MAX_BODY_BYTES} bytes"), 413
+
+
+@blueprint.app_errorhandler(RequestEntityTooLarge)
+def body_too_large(_exc):
+    """A chunked body that ran past MAX_CONTENT_LENGTH while being read."""
+    log.warning("webhook body refused past %d bytes", MAX_BODY_BYTES)
+    return _too_large()
 
 
 @blueprint.get("/healthz")

@@ -50,7 +50,10 @@ def _audience(turn: Turn, fields: dict) -> tuple[list[Chat], list[str]]:
     people: list[str] = []
     if kind == "m":
         meeting = session.get(Meeting, postbacks.int_field(fields, "m") or 0)
-        chat_ids = [c.id for c in meeting_chats(session, meeting)] if meeting else []
+        # Only a meeting that could have been offered (not cancelled, not over): the tap is untrusted.
+        if meeting is not None and meeting.status in (MeetingStatus.SCHEDULED, MeetingStatus.MOVED) \
+                and meeting.ends_at > turn.now:
+            chat_ids = [c.id for c in meeting_chats(session, meeting)]
     elif kind == "s":
         chat_ids = [c for (c,) in session.execute(select(FinancialGroup.chat_id).where(
             FinancialGroup.sub_district_id == (postbacks.int_field(fields, "s") or 0),

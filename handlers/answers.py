@@ -199,6 +199,11 @@ def answer(turn: Turn, *, response: str, headcount: int | None, code: int | None
     else:
         here = [g for g in invited.values() if g.id in person.member_group_ids()]
     chosen: FinancialGroup | None = invited.get(group_id) if group_id is not None else None
+    if group_id is not None and chosen not in here:
+        # A tap names its group (`g=`): only a group of this chat (or, 1:1, one's own) invited to
+        # this meeting; data edited to another group changes nothing.
+        turn.say(replies.text(t(turn.lang, "tap_not_allowed")))
+        return
     led = [g for g in here if g.id in person.led_group_ids()]
     if chosen is not None and chosen.id in person.led_group_ids():
         led = [chosen]

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from models.line_limits import is_user_id
+
 
 @dataclass(frozen=True)
 class ChatEvent:
@@ -68,16 +70,17 @@ class ChatEvent:
         for key in ("joined", "left"):
             block = payload.get(key)
             if isinstance(block, dict) and isinstance(block.get("members"), list):
-                members += [m.get("userId") for m in block["members"] if isinstance(m, dict) and m.get("userId")]
+                members += [m.get("userId") for m in block["members"] if isinstance(m, dict) and is_user_id(m.get("userId"))]
         unsend = payload.get("unsend") if isinstance(payload.get("unsend"), dict) else {}
         text = message.get("text") if message.get("type") == "text" and isinstance(message.get("text"), str) else None
         location = None
         if message.get("type") == "location":
-            location = {k: message.get(k) for k in ("title", "address", "latitude", "longitude")}
+            location = {k: message.get(k) if isinstance(message.get(k), str) else None for k in ("title", "address")}
+            location.update({k: _coordinate(message.get(k), limit) for k, limit in (("latitude", 90), ("longitude", 180))})
         sticker = None
         if message.get("type") == "sticker":
             sticker = {k: message.get(k) for k in ("packageId", "stickerId", "keywords")}
-        quoted = message.get("quotedMessageId")
+        quoted = _message_id(message.get("quotedMessageId"))
         return cls(
             quoted_message_id=str(quoted) if isinstance(quoted, (str, int)) and str(quoted) else None,
             sticker=sticker,
@@ -92,19 +95,20 @@ class ChatEvent:
             reply_token=row.reply_token if row.mode != "standby" else None,
             reply_deadline=row.reply_deadline if row.reply_token else None,
             occurred_at=row.occurred_at,
-            message_type=message.get("type"),
-            message_id=str(message["id"]) if message.get("id") is not None else None,
+            message_type=message.get("type") if isinstance(message.get("type"), str) else None,
+            message_id=_message_id(message.get("id")),
             text=text,
+            # Only ids of LINE's shape: a mention must never create a person from junk.
             mentioned_user_ids=tuple(m.get("userId") for m in mentionees
-                                     if isinstance(m, dict) and m.get("userId")),
+                                     if isinstance(m, dict) and is_user_id(m.get("userId"))),
             mention_spans=tuple((m.get("index"), m.get("length")) for m in mentionees
                                 if isinstance(m, dict) and not m.get("isSelf")
                                 and isinstance(m.get("index"), int) and isinstance(m.get("length"), int)),
             mentioned_others=tuple(m.get("userId") for m in mentionees
-                                   if isinstance(m, dict) and m.get("userId") and not m.get("isSelf")),
+                                   if isinstance(m, dict) and is_user_id(m.get("userId")) and not m.get("isSelf")),
             postback_data=postback.get("data") if isinstance(postback.get("data"), str) else None,
             postback_params=postback.get("params") if isinstance(postback.get("params"), dict) else {},
-            unsent_message_id=unsend.get("messageId"),
+            unsent_message_id=_message_id(unsend.get("messageId")),
             member_user_ids=tuple(members),
             location=location,
             raw=payload,
@@ -118,7 +122,7 @@ def _mentions(text: str | None, mentionees: list) -> tuple[tuple[str, str], ...]
     found = []
     encoded = text.encode("utf-16-le") if text else b""
     for m in mentionees:
-        if not isinstance(m, dict) or not m.get("userId"):
+        if not isinstance(m, dict) or not is_user_id(m.get("userId")):
             continue
         name = ""
         index, length = m.get("index"), m.get("length")
@@ -127,3 +131,15 @@ def _mentions(text: str | None, mentionees: list) -> tuple[tuple[str, str], ...]
             name = typed.strip().lstrip("@").strip()
         found.append((m["userId"], name))
     return tuple(found)
+
+
+def _coordinate(value: Any, limit: float) -> float | None:
+    """A latitude or longitude as a number on the globe, or None."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and -limit <= value <= limit:
+        return float(value)
+    return None
+
+
+def _message_id(value: Any) -> str | None:
+    """LINE's message ids are strings of digits (about 18); anything else names no message of ours."""
+    return value if isinstance(value, str) and 0 < len(value) <= 40 else None

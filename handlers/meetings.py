@@ -168,16 +168,18 @@ def _ask_when(turn: Turn, unclear: Unclear | None, flow: str) -> None:
     turn.say(replies.text(text, choices))
 
 
+PICKABLE_AHEAD = timedelta(days=3 * 366)
+
+
 def handle_picked_when(turn: Turn, fields: dict) -> None:
     """The date-time picker (or a suggested time) answered a pending create or move."""
     step = conversations.current_step(turn.session, turn.event.chat_id, turn.event.user_id or "", now=turn.now)
     value = turn.event.postback_params.get("datetime") or fields.get("at")
-    if step is None or step.flow != fields.get("f") or not value:
+    if step is None or step.flow != fields.get("f") or not postbacks.is_minute(value):
         turn.say(replies.text(t(turn.lang, "ask_when")))
         return
-    try:
-        start = datetime.fromisoformat(value).replace(tzinfo=turn.settings.timezone)
-    except ValueError:
+    start = datetime.strptime(value, "%Y-%m-%dT%H:%M").replace(tzinfo=turn.settings.timezone)
+    if start > turn.now + PICKABLE_AHEAD:  # the tap is untrusted: a year 9999 is no meeting
         turn.say(replies.text(t(turn.lang, "ask_when")))
         return
     if "T" not in value:  # a day was picked among several: a move keeps its time, a new meeting asks it

@@ -7,9 +7,13 @@ data is a short query string, well under LINE's 300 characters.
 
 from __future__ import annotations
 
+from datetime import datetime
 from urllib.parse import parse_qsl, urlencode
 
+from handlers.commands import MAX_HEADCOUNT
+from models.base import MAX_ID
 from models.line_limits import MAX_POSTBACK_DATA
+from models.meetings import Response
 
 
 class Action:
@@ -35,19 +39,68 @@ def encode(action: str, **fields) -> str:
     return data
 
 
-def decode(data: str | None) -> dict[str, str]:
-    """The fields of a postback; {} for anything that is not ours (never raises)."""
-    if not data or len(data) > MAX_POSTBACK_DATA:
-        return {}
+# A tap is an untrusted request: anyone can send any data with a modified client. Each action's
+# fields are checked here for their shape (which keys, what values); the handler then checks them
+# against what this person may do in this chat (handlers/answers.py, chats.py, meetings.py,
+# announce.py, attendance.py). Anything else decodes as INVALID and gets a polite answer.
+INVALID = "?"
+
+
+def _id(value: str) -> bool:
+    return value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID
+
+
+def _one_of(*allowed: str):
+    return lambda value: value in allowed
+
+
+def _headcount(value: str) -> bool:
+    return value.isascii() and value.isdigit() and 1 <= int(value) <= MAX_HEADCOUNT
+
+
+def is_minute(value: object) -> bool:
+    """`2026-08-15T09:00`, as the date-time picker and our suggested times write it."""
     try:
-        fields = dict(parse_qsl(data, strict_parsing=True))
+        return isinstance(value, str) and len(value) == 16 and datetime.strptime(value, "%Y-%m-%dT%H:%M") is not None
     except ValueError:
-        return {}
-    return fields if "a" in fields else {}
+        return False
+
+
+_FLOWS = ("meet", "move", "announce", "forget")  # handlers.meetings.FLOW_*, announce.FLOW, attendance
+# action → {field: check}, and the fields it cannot do without.
+SCHEMA: dict[str, tuple[dict, frozenset]] = {
+    Action.ANSWER: ({"m": _id, "r": _one_of(*Response.ALL), "n": _headcount, "g": _id,
+                     "s": _one_of("1")}, frozenset({"r"})),
+    Action.LINK: ({"g": _id}, frozenset({"g"})),
+    Action.SUMMARY: ({"m": _id, "v": _one_of("card")}, frozenset()),
+    Action.PICK_DATE: ({"f": _one_of(*_FLOWS), "at": is_minute}, frozenset({"f"})),
+    Action.CONFIRM: ({"f": _one_of(*_FLOWS)}, frozenset({"f"})),
+    Action.CANCEL_STEP: ({"f": _one_of(*_FLOWS)}, frozenset()),
+    Action.AUDIENCE: ({"k": _one_of("m", "s", "f", "g"), "m": _id, "s": _id}, frozenset({"k"})),
+    Action.CHECK_IN: ({"m": _id}, frozenset()),
+}
+
+
+def decode(data: str | None) -> dict[str, str]:
+    """The fields of one of our postbacks, each of the shape its action allows; else {"a": INVALID}."""
+    if not isinstance(data, str) or not data or len(data) > MAX_POSTBACK_DATA:
+        return {"a": INVALID}
+    try:
+        pairs = parse_qsl(data, strict_parsing=True)
+    except ValueError:
+        return {"a": INVALID}
+    fields = dict(pairs)
+    if len(fields) != len(pairs) or fields.get("a") not in SCHEMA:  # a key given twice is not ours either
+        return {"a": INVALID}
+    checks, required = SCHEMA[fields["a"]]
+    given = set(fields) - {"a"}
+    if not required <= given or not all(name in checks and checks[name](fields[name]) for name in given):
+        return {"a": INVALID}
+    return fields
 
 
 def int_field(fields: dict[str, str], name: str) -> int | None:
     value = fields.get(name)
-    if value is None or not value.isascii() or not value.isdigit():
+    if value is None or not value.isascii() or not value.isdigit() or int(value) > MAX_ID:
         return None
     return int(value)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from handlers import announce, answers, attendance, chats, commands, meetings, notes, reminders, replies
+from handlers import announce, answers, attendance, chats, commands, meetings, notes, postbacks, reminders, replies
 from handlers.postbacks import Action
+from handlers.texts import t
 from handlers.router import Router
 from handlers.turn import Turn
 
@@ -20,6 +21,12 @@ def tapped(action: str):
 
 def said(*kinds):
     return lambda turn: turn.command if isinstance(turn.command, kinds) else None
+
+
+@router.route(lambda turn: turn.event.chat_id is None, "no_chat")
+def handle_no_chat(turn: Turn, _) -> None:
+    """An event that names no chat of a kind we know (one LINE added since, or none at all): there is
+    nobody to answer and nothing to learn, so nothing is done (bot/inbound.py let it through)."""
 
 
 router.route(event("follow"), "follow")(chats.handle_follow)
@@ -51,6 +58,13 @@ router.route(tapped(Action.CHECK_IN_GROUP), "check_in_group_tap")(attendance.han
 router.route(tapped(Action.APPOINT), "appoint_tap")(chats.handle_appoint_tap)
 
 router.route(answers.quoted_agreement, "quoted_agreement")(answers.handle_quoted_agreement)
+
+@router.route(tapped(postbacks.INVALID), "invalid_tap")
+def handle_invalid_tap(turn: Turn, _) -> None:
+    """Postback data that is not one of ours as we wrote it (edited, or from elsewhere): change nothing."""
+    turn.say(replies.text(t(turn.lang, "tap_invalid")))
+
+
 router.route(said(commands.Answer), "answer")(answers.handle_answer_text)
 router.route(answers.headcount_reply, "headcount_reply")(answers.handle_headcount_reply)
 router.route(said(commands.Help), "help")(chats.handle_help)

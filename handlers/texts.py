@@ -452,6 +452,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "claim_locked_all": ("ขออภัยครับ ตอนนี้มีการใส่รหัสผิดมากเกินไป ระบบพักการรับรหัสไว้ชั่วคราว "
                          "กรุณาลองใหม่ในอีก 1 ชั่วโมงครับ",
                          "Sorry, too many wrong codes have been tried. Codes are paused; please try again in an hour."),
+    # -- hardening: taps that cannot be trusted (issue 10) ------------------------------------------
+    "tap_invalid": ("ขออภัยครับ ปุ่มนี้ใช้ไม่ได้ ผมไม่ได้บันทึกอะไร ลองแตะปุ่มบนการ์ดนัดล่าสุดนะครับ",
+                    "Sorry, that button does not work, so nothing was saved. Please tap one on the latest card."),
+    "tap_not_allowed": ("ขออภัยครับ ปุ่มนี้ไม่ใช่ของกลุ่มในห้องนี้ ผมไม่ได้บันทึกอะไรครับ",
+                        "Sorry, that button is not for a group in this chat, so nothing was saved."),
 }
 
 _WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")

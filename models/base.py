@@ -54,6 +54,10 @@ class UTCDateTime(TypeDecorator):
 # 64-bit ids on PostgreSQL; SQLite needs exactly INTEGER for an auto-incrementing rowid alias.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
 
+# The largest id either database can hold (BIGINT; SQLite's INTEGER is the same 64 bits): a number
+# typed or tapped past it names nothing, and must not reach a query, where it would overflow.
+MAX_ID = 2**63 - 1
+
 # JSON on SQLite, JSONB on PostgreSQL.
 JSONType = JSON().with_variant(JSONB(), "postgresql")
 

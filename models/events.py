@@ -9,6 +9,7 @@ handling crashed the process is still on disk and is handled by the clock later.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -16,6 +17,7 @@ from sqlalchemy import Index, LargeBinary, String, Text, and_, exists, or_, sele
 from sqlalchemy.orm import Mapped, Session, aliased, mapped_column
 
 from models.base import Base, BigId, insert_for, utcnow
+from models.line_limits import is_user_id
 
 # A reply token is good for about a minute (LINE docs, "Reply token"); we stop trusting it
 # earlier so that a reply still in flight does not arrive with a dead token.
@@ -73,8 +75,10 @@ class RejectedBody(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     received_at: Mapped[datetime]
-    raw: Mapped[bytes] = mapped_column(LargeBinary)  # exactly as received, whatever the bytes
+    raw: Mapped[bytes] = mapped_column(LargeBinary)  # as received, whatever the bytes (an excerpt)
     error: Mapped[str] = mapped_column(Text)
+    # SHA-256 of the whole of what was rejected: a copy LINE delivers twice is kept once.
+    digest: Mapped[str | None] = mapped_column(String(64), unique=True)
 
 
 def _insert_ignoring_duplicates(session: Session):
@@ -90,16 +94,17 @@ def record_events(session: Session, events: list[dict[str, Any]], *, received_at
     new_ids: list[int] = []
     for event in sorted(events, key=lambda e: e.get("timestamp") or 0):
         event = without_nul(event)
-        source = event.get("source") or {}
+        source_type, chat_id, user_id = _chat_and_person(event.get("source"))
+        context = event.get("deliveryContext")
         row = {
             "webhook_event_id": event["webhookEventId"],
             "event_type": str(event.get("type") or "unknown")[:40],
-            "mode": str(event.get("mode") or "active")[:20],
-            "source_type": source.get("type"),
-            "chat_id": source.get("groupId") or source.get("roomId") or source.get("userId"),
-            "user_id": source.get("userId"),
-            "reply_token": event.get("replyToken"),
-            "is_redelivery": bool((event.get("deliveryContext") or {}).get("isRedelivery")),
+            "mode": _text(event.get("mode"), 20) or "active",
+            "source_type": source_type,
+            "chat_id": chat_id,
+            "user_id": user_id,
+            "reply_token": _text(event.get("replyToken"), 255),
+            "is_redelivery": isinstance(context, dict) and context.get("isRedelivery") is True,
             "occurred_at": datetime.fromtimestamp((event.get("timestamp") or 0) / 1000, timezone.utc),
             "received_at": received_at,
             "payload": event,
@@ -110,6 +115,24 @@ def record_events(session: Session, events: list[dict[str, Any]], *, received_at
         if inserted is not None:
             new_ids.append(inserted)
     return new_ids
+
+
+def _text(value: Any, limit: int) -> str | None:
+    """A string field as LINE sends it, or None for anything else (a number where a string belongs)."""
+    return value if isinstance(value, str) and 0 < len(value) <= limit else None
+
+
+def _chat_and_person(source: Any) -> tuple[str | None, str | None, str | None]:
+    """(source type, chat id, user id) from a source the door has checked (bot/inbound.py).
+
+    Only the kinds of chat we know name a chat and a person; a kind LINE adds later names neither.
+    """
+    if not isinstance(source, dict) or source.get("type") not in ("user", "group", "room"):
+        return (None, None, None)
+    kind = source["type"]
+    user_id = source.get("userId") if is_user_id(source.get("userId")) else None
+    chat_id = {"user": user_id, "group": source.get("groupId"), "room": source.get("roomId")}[kind]
+    return (kind, chat_id, user_id)
 
 
 def claim_event(session: Session, event_id: int, *, now: datetime | None = None) -> InboundEvent | None:
@@ -147,7 +170,7 @@ def mark_event_failed(session: Session, event_id: int, error: str, *, now: datet
     session.execute(
         update(InboundEvent)
         .where(InboundEvent.id == event_id, InboundEvent.status == EventStatus.PENDING)
-        .values(status=EventStatus.FAILED, handled_at=now or utcnow(), error=error[:4000])
+        .values(status=EventStatus.FAILED, handled_at=now or utcnow(), error=_storable(error[:4000]))
     )
 
 
@@ -187,8 +210,23 @@ def pending_event_ids(session: Session, *, received_before: datetime, now: datet
     )
 
 
+# What is kept of a rejected body or event: enough to see what it was, never the whole of a flood.
+REJECTED_EXCERPT_BYTES = 16 * 1024
+
+
 def keep_rejected_body(session: Session, raw: bytes, error: str, *, now: datetime | None = None) -> None:
-    session.add(RejectedBody(received_at=now or utcnow(), raw=raw[:1_000_000], error=error[:4000]))
+    """Keep the first REJECTED_EXCERPT_BYTES of what could not be understood, with why and its size."""
+    if len(raw) > REJECTED_EXCERPT_BYTES:
+        error = f"{error} ({len(raw)} bytes; the first {REJECTED_EXCERPT_BYTES} kept)"
+    session.execute(insert_for(session, RejectedBody)
+                    .values(received_at=now or utcnow(), raw=raw[:REJECTED_EXCERPT_BYTES],
+                            error=_storable(error[:4000]), digest=hashlib.sha256(raw).hexdigest())
+                    .on_conflict_do_nothing(index_elements=["digest"]))
+
+
+def _storable(text: str) -> str:
+    """An error message quotes what it failed on: no NUL or lone surrogate may reach PostgreSQL."""
+    return text.replace("\x00", "\ufffd").encode("utf-8", errors="replace").decode("utf-8")
 
 
 def without_nul(value: Any) -> Any:

@@ -8,6 +8,7 @@ message that breaks one would otherwise fail at LINE with a 400 and be lost.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 MAX_MESSAGES_PER_REQUEST = 5
@@ -142,3 +143,22 @@ def fit_messages(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def chunks(items: list, size: int) -> list[list]:
     return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+# -- ids LINE gives (Messaging API reference, "Source user / group / room"): U, C or R and 32
+# lower-case hex digits. Anything else did not come from LINE and must not become a person or chat.
+LINE_USER_ID = re.compile(r"U[0-9a-f]{32}")
+LINE_GROUP_ID = re.compile(r"C[0-9a-f]{32}")
+LINE_ROOM_ID = re.compile(r"R[0-9a-f]{32}")
+
+
+def is_user_id(value: Any) -> bool:
+    return isinstance(value, str) and LINE_USER_ID.fullmatch(value) is not None
+
+
+def is_group_id(value: Any) -> bool:
+    return isinstance(value, str) and LINE_GROUP_ID.fullmatch(value) is not None
+
+
+def is_room_id(value: Any) -> bool:
+    return isinstance(value, str) and LINE_ROOM_ID.fullmatch(value) is not None

@@ -19,7 +19,7 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, func, 
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from sqlalchemy.orm.attributes import set_committed_value
 
-from models.base import Base, BigId, insert_for, utcnow
+from models.base import MAX_ID, Base, BigId, insert_for, utcnow
 from models.events import InboundEvent
 from models.network import Chat, FinancialGroup
 from models.people import Person
@@ -212,6 +212,8 @@ def invite(session: Session, meeting: Meeting, group: FinancialGroup, quota: int
 
 
 def get_meeting(session: Session, meeting_id: int) -> Meeting:
+    if not 0 < meeting_id <= MAX_ID:  # `#99999999999999999999` names no meeting (and would overflow)
+        raise MeetingNotFound(meeting_id)
     meeting = session.get(Meeting, meeting_id)  # invitations load when asked for (a summary needs none)
     if meeting is None:
         raise MeetingNotFound(meeting_id)

@@ -13,6 +13,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import create_engine, text
 
 from bot.app import build_services, create_app
@@ -22,6 +23,15 @@ from models.base import Base
 from models.db import Database
 from models.schema import upgrade
 from tests.linechat import LineChat
+
+# Hypothesis (tests/test_fuzz_webhook.py): "quick" in every run (a few seconds, the same examples
+# each time, so CI is repeatable); "deep" on demand (MEETBOT_FUZZ=deep, or `--hypothesis-profile=deep`):
+# 10,000 bodies, or MEETBOT_FUZZ_EXAMPLES.
+settings.register_profile("quick", max_examples=15, deadline=None, derandomize=True, database=None,
+                          print_blob=True)
+settings.register_profile("deep", max_examples=int(os.environ.get("MEETBOT_FUZZ_EXAMPLES", "10000")), deadline=None,
+                          database=None, print_blob=True)
+settings.load_profile("deep" if os.environ.get("MEETBOT_FUZZ") == "deep" else "quick")
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"

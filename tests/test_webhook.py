@@ -11,6 +11,7 @@ from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from models.events import EventStatus, InboundEvent, RejectedBody
+from models.network import Chat
 from models.outbox import OutboxMessage
 from tests.conftest import FIXTURES, TEST_SECRET
 from tests.linechat import GROUP, USER, event_id, sign, texts
@@ -116,10 +117,20 @@ def test_the_sdk_sample_body_with_28_events_of_14_types_is_handled_without_error
     line.deliver()
     mark = line.last_seq()
 
-    # With their own ids (as LINE really sends them), every one is recorded and none fails.
+    # Two of its events name their group with a shortened placeholder ("C4af4980629..."): not a
+    # group LINE would send, so they are kept for inspection and no chat is made from them.
+    placeholders = [e for e in sample["events"] if e["source"].get("groupId", "").endswith("...")]
+    assert len(placeholders) == 2
+    assert count(db, RejectedBody) == 2
+    assert count(db, Chat, Chat.id.endswith("...")) == 0
+
+    # With their own ids and whole group ids (as LINE really sends them), every one is recorded
+    # and none fails.
     distinct = copy.deepcopy(sample)
     for event in distinct["events"]:
         event["webhookEventId"] = event_id()
+        if event["source"].get("groupId", "").endswith("..."):
+            event["source"]["groupId"] = "C" + "4af4980629".ljust(32, "0")
     response = line.post(distinct)
     assert response.status_code == 200
     line.deliver()
@@ -127,11 +138,12 @@ def test_the_sdk_sample_body_with_28_events_of_14_types_is_handled_without_error
     assert count(db, InboundEvent, InboundEvent.status == EventStatus.FAILED) == 0
     # The sample's reply tokens are not LINE's (the fake refuses them), so the help answers to
     # texts in 1:1 chats went out as pushes instead: nothing lost.
-    # Answered: the follow (a welcome), texts in 1:1 chats (help), and the join (a greeting).
-    answered = [e for e in distinct["events"] if e["type"] == "join" or e["source"]["type"] == "user" and (
+    # Answered: the follow (a welcome), texts in 1:1 chats (help), the join (a greeting), and the
+    # four taps whose data is not ours (`action=buyItem…`: "that button does not work", issue 10).
+    answered = [e for e in distinct["events"] if e["type"] in ("join", "postback") or e["source"]["type"] == "user" and (
         e["type"] == "follow" or (e["type"] == "message" and e["message"]["type"] == "text"))]
     pushes = [r for r in fake_line.deliveries("push") if r.seq > mark]
-    assert len(answered) == 4
+    assert len(answered) == 8
     chat_of = lambda e: e["source"].get("groupId") or e["source"].get("roomId") or e["source"]["userId"]  # noqa: E731
     assert sorted(r.body["to"] for r in pushes) == sorted(chat_of(e) for e in answered)
 

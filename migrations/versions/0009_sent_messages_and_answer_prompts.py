@@ -1,7 +1,7 @@
 """Sent message ids (quoted replies) and the questions the bot asked about answers
 
 Revision ID: 0009
-Revises: 0006
+Revises: 0008
 Create Date: 2026-12-01 07:20:00
 """
 from alembic import op
@@ -10,7 +10,7 @@ import models.base
 
 
 revision = '0009'
-down_revision = '0010'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 

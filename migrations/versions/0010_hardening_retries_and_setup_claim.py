@@ -1,7 +1,7 @@
 """Events retried after transient database errors; the setup code claimed once, wrong tries limited
 
-Revision ID: 0014
-Revises: 0006
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-01 07:10:00
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 import models.base
 
 
-revision = '0014'
+revision = '0010'
 down_revision = '0009'
 branch_labels = None
 depends_on = None

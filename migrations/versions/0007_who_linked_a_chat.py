@@ -1,6 +1,6 @@
 """Who linked a group's chat, and when (so they, or a coordinator, may undo a wrong tap)
 
-Revision ID: 0008
+Revision ID: 0007
 Revises: 0006
 """
 from alembic import op
@@ -8,7 +8,7 @@ import sqlalchemy as sa
 import models.base
 
 
-revision = '0008'
+revision = '0007'
 down_revision = '0006'
 branch_labels = None
 depends_on = None
