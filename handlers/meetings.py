@@ -175,10 +175,11 @@ def handle_picked_when(turn: Turn, fields: dict) -> None:
     """The date-time picker (or a suggested time) answered a pending create or move."""
     step = conversations.current_step(turn.session, turn.event.chat_id, turn.event.user_id or "", now=turn.now)
     value = turn.event.postback_params.get("datetime") or fields.get("at")
-    if step is None or step.flow != fields.get("f") or not postbacks.is_minute(value):
+    if step is None or step.flow != fields.get("f") or not (postbacks.is_minute(value) or postbacks.is_day(value)):
         turn.say(replies.text(t(turn.lang, "ask_when")))
         return
-    start = datetime.strptime(value, "%Y-%m-%dT%H:%M").replace(tzinfo=turn.settings.timezone)
+    shape = "%Y-%m-%dT%H:%M" if "T" in value else "%Y-%m-%d"
+    start = datetime.strptime(value, shape).replace(tzinfo=turn.settings.timezone)
     if start > turn.now + PICKABLE_AHEAD:  # the tap is untrusted: a year 9999 is no meeting
         turn.say(replies.text(t(turn.lang, "ask_when")))
         return

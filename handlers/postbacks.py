@@ -66,18 +66,51 @@ def is_minute(value: object) -> bool:
         return False
 
 
-_FLOWS = ("meet", "move", "announce", "forget")  # handlers.meetings.FLOW_*, announce.FLOW, attendance
+def is_day(value: object) -> bool:
+    """`2026-08-15`: a day picked among several, its time asked next."""
+    try:
+        return isinstance(value, str) and len(value) == 10 and datetime.strptime(value, "%Y-%m-%d") is not None
+    except ValueError:
+        return False
+
+
+def _moment(value: str) -> bool:
+    return is_minute(value) or is_day(value)
+
+
+def _stamp(value: str) -> bool:
+    """A start time as whole seconds since 1970 (a cancel tap carries the start it was shown)."""
+    return value.isascii() and value.isdigit() and len(value) <= 12
+
+
+def _count(value: str) -> bool:
+    return value.isascii() and value.isdigit() and int(value) < 10_000
+
+
+def _ids(value: str) -> bool:
+    """Person ids joined by "." (an appointment of several people)."""
+    parts = value.split(".")
+    return 0 < len(parts) <= 20 and all(_id(part) for part in parts)
+
+
+# handlers.meetings.FLOW_*, announce.FLOW, attendance's forget-me
+_FLOWS = ("meet", "move", "announce", "forget", "invite", "cancel")
 # action → {field: check}, and the fields it cannot do without.
 SCHEMA: dict[str, tuple[dict, frozenset]] = {
     Action.ANSWER: ({"m": _id, "r": _one_of(*Response.ALL), "n": _headcount, "g": _id,
                      "s": _one_of("1")}, frozenset({"r"})),
-    Action.LINK: ({"g": _id}, frozenset({"g"})),
+    Action.LINK: ({"g": _id, "s": lambda v: v == "0" or _id(v), "v": _id, "all": _one_of("1"), "p": _count},
+                  frozenset()),
     Action.SUMMARY: ({"m": _id, "v": _one_of("card")}, frozenset()),
-    Action.PICK_DATE: ({"f": _one_of(*_FLOWS), "at": is_minute}, frozenset({"f"})),
-    Action.CONFIRM: ({"f": _one_of(*_FLOWS)}, frozenset({"f"})),
-    Action.CANCEL_STEP: ({"f": _one_of(*_FLOWS)}, frozenset()),
+    Action.INVITE: ({"m": _id, "g": _id, "v": _id, "q": _headcount}, frozenset({"m"})),
+    Action.PICK_DATE: ({"f": _one_of(*_FLOWS), "at": _moment}, frozenset({"f"})),
+    Action.CONFIRM: ({"f": _one_of(*_FLOWS), "m": _id, "s": _stamp}, frozenset({"f"})),
+    Action.CANCEL_STEP: ({"f": _one_of(*_FLOWS), "m": _id}, frozenset()),
     Action.AUDIENCE: ({"k": _one_of("m", "s", "f", "g"), "m": _id, "s": _id}, frozenset({"k"})),
     Action.CHECK_IN: ({"m": _id}, frozenset()),
+    Action.FILE_NOTE: ({"n": _id, "m": _id}, frozenset({"n", "m"})),
+    Action.CHECK_IN_GROUP: ({"m": _id, "g": _id, "p": _id}, frozenset({"m", "g"})),
+    Action.APPOINT: ({"r": _one_of("leader", "member"), "g": _id, "p": _ids}, frozenset({"r", "g", "p"})),
 }
 
 

@@ -26,7 +26,7 @@ from tests.conftest import TEST_SECRET
 from tests.linechat import GROUP, USER, sign, texts
 from tests.network import COORDINATOR, MEMBER, leader_id
 from tests.queries import count, row_counts
-from tests.test_meetings_chat import BANGKOK_NOW, FUND_1, FUND_3, SAVINGS_TR, FUND_TR, create_meeting
+from tests.test_meetings_chat import BANGKOK_NOW, FUND_1, FUND_3, FUND_TR, SAVINGS_TR, confirm_invite, create_meeting
 
 
 def _signed(line, events: list, *, raw_events: list[str] = ()) -> bytes:
@@ -218,7 +218,7 @@ def test_a_large_signed_body_that_cannot_be_read_keeps_only_an_excerpt(line, db)
 @pytest.fixture
 def meeting_14(line, net):
     create_meeting(line)
-    line.say("เชิญ ต.บางจาก 10 #1", user=COORDINATOR)
+    confirm_invite(line, line.say("เชิญ ต.บางจาก 10 #1", user=COORDINATOR))
     line.say(f"เชิญ {SAVINGS_TR} 4 #1", user=COORDINATOR)
     line.say(f"เชิญ {FUND_TR} 4 #1", user=COORDINATOR)
     return 1
@@ -273,7 +273,9 @@ def test_every_kind_of_forged_tap_gets_a_polite_answer_and_changes_nothing(line,
     answer = line.tap(data, user=MEMBER, group=chat)
     assert answer and "ขออภัย" in answer[0]["text"]
     after = row_counts(db)
-    changed = {k for k in after if after[k] != before[k]} - {"inbound_events", "outbox"}
+    # The event, the polite answer in the outbox and the id LINE gave that answer are the bot's own
+    # bookkeeping; nothing of the network, the meetings or the people may change.
+    changed = {k for k in after if after[k] != before[k]} - {"inbound_events", "outbox", "sent_messages"}
     assert changed == set()
     assert count(db, InboundEvent, InboundEvent.status == EventStatus.FAILED) == 0
 
