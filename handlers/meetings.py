@@ -148,7 +148,7 @@ def _ask_when(turn: Turn, unclear: Unclear | None, flow: str) -> None:
                 choices.append(replies.postback_item(
                     format_choice_date(day, tz, turn.lang), postbacks.encode(Action.PICK_DATE, f=flow, at=day.isoformat()),
                     display=date_text(day, tz, turn.lang)))
-            text = t(turn.lang, "unclear_when", reason=unclear.reason)
+            text = t(turn.lang, "unclear_when", reason=unclear.reason_in(turn.lang))
         else:
             # Each reading shows its time first (`14:00 ศ. 14 ส.ค.`), so `2 โมง`'s two readings differ.
             for candidate in unclear.candidates[:10]:
@@ -156,9 +156,9 @@ def _ask_when(turn: Turn, unclear: Unclear | None, flow: str) -> None:
                     format_choice(candidate, tz, turn.lang),
                     postbacks.encode(Action.PICK_DATE, f=flow, at=candidate.astimezone(tz).strftime("%Y-%m-%dT%H:%M")),
                     display=datetime_text(candidate, tz, turn.lang)))
-            text = t(turn.lang, "unclear_when", reason=unclear.reason)
+            text = t(turn.lang, "unclear_when", reason=unclear.reason_in(turn.lang))
     elif unclear is not None and unclear.reason:  # read but unusable (`ปี 1234`, `31 ก.พ.`): say why
-        text = t(turn.lang, "unclear_when", reason=unclear.reason)
+        text = t(turn.lang, "unclear_when", reason=unclear.reason_in(turn.lang))
     else:
         text = t(turn.lang, "ask_when")
     choices.append(replies.datetime_picker_item(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from thai.when import format_thai_date, format_thai_datetime, format_thai_time
+from thai.when import MONTHS_EN, WEEKDAYS_EN, format_thai_date, format_thai_datetime, format_thai_time
 
 TEXTS: dict[str, tuple[str, str]] = {
     # -- greetings and help ---------------------------------------------------------------------
@@ -459,8 +459,7 @@ TEXTS: dict[str, tuple[str, str]] = {
                         "Sorry, that button is not for a group in this chat, so nothing was saved."),
 }
 
-_WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_WEEKDAYS_EN, _MONTHS_EN = WEEKDAYS_EN, MONTHS_EN
 
 
 def t(lang: str | None, key: str, **fields) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
@@ -697,3 +698,12 @@ def test_moving_to_a_day_of_the_month_taps_the_month_and_keeps_the_time(line, db
     assert [a["label"] for a in days] == ["พ. 26 ส.ค.", "ส. 26 ก.ย."]
     line.tap(days[1]["data"], user=COORDINATOR)
     assert one(db, Meeting).starts_at == datetime(2026, 9, 26, 2, 0, tzinfo=timezone.utc)
+
+
+def test_an_unclear_date_is_explained_in_english_to_an_english_speaker(line, db, net):
+    line.say("/lang en", user=COORDINATOR)
+    answer = line.say("/meet 31 Feb 09:00 Wat Bang Luang about planning", user=COORDINATOR)
+    text = answer[0]["text"]
+    assert "There is no 31 Feb" in text
+    assert not re.search("[\u0e00-\u0e7f]", text)  # no Thai in an English chat
+    assert count(db, Meeting) == 0

@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from calendar import monthrange
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -67,6 +67,12 @@ class Unclear:
     reason: str  # short Thai explanation to show the user
     candidates: list[datetime]  # possible readings, may be empty
     has_time: bool = True  # False: the candidates are days (at 00:00) and the time is still to ask
+    # The same explanation in English, for chats that speak English (not part of what was read).
+    reason_en: str = field(default="", compare=False)
+
+    def reason_in(self, lang: str | None) -> str:
+        """The explanation in the reader's language (Thai unless English is asked for)."""
+        return self.reason_en if lang == "en" and self.reason_en else self.reason
 
 
 @dataclass(frozen=True)
@@ -130,6 +136,9 @@ _WEEKDAYS_EN: list[tuple[str, int]] = [
     ("wed", 2), ("thursday", 3), ("thurs", 3), ("thur", 3), ("thu", 3), ("friday", 4),
     ("fri", 4), ("saturday", 5), ("sat", 5), ("sunday", 6), ("sun", 6),
 ]  # fmt: skip
+# English names, for English chats: the one table of them (handlers/texts.py formats with these).
+WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _WEEKDAY_NAMES = ["วันจันทร์", "วันอังคาร", "วันพุธ", "วันพฤหัสบดี", "วันศุกร์", "วันเสาร์", "วันอาทิตย์"]
 
 
@@ -180,6 +189,7 @@ def _num(word: str) -> int:
 class _Problem:
     reason: str
     dates: tuple[date, ...] = ()
+    reason_en: str = ""
 
 
 # A date phrase is resolved once the time is known: (now in tz, time or None) -> date or problem.
@@ -291,7 +301,8 @@ def _small_hours(m: re.Match[str], s: str, today: date) -> _Hit | None:
 def _noon(m: re.Match[str], s: str, today: date) -> _Hit | None:
     """`เที่ยง`, `เที่ยงครึ่ง`; `เที่ยงคืน` is asked about; `เที่ยงตรง` (honest) is not a time."""
     if m.group("night"):
-        return _Hit(m.start(), m.end(), "time", _Problem("ไม่แน่ใจว่าเที่ยงคืนของคืนไหน บอกวันและเวลาอีกครั้ง"))
+        return _Hit(m.start(), m.end(), "time", _Problem("ไม่แน่ใจว่าเที่ยงคืนของคืนไหน บอกวันและเวลาอีกครั้ง",
+                                                           reason_en="Not sure which night's midnight; please say the day and time again"))
     return _time_hit(m, [12], _minutes(m))
 
 
@@ -391,7 +402,8 @@ def _weekday_of(word: str | None) -> int | None:
 def _calendar_date(d: int, month: int, year: int | None, wd: int | None) -> _DateResolver:
     def resolve(now: datetime, t: time | None) -> date | _Problem:
         if d > monthrange(2024, month)[1]:  # 2024 is a leap year: 29 ก.พ. can exist
-            return _Problem(f"วันที่ {d} {_MONTH_ABBR[month - 1]} ไม่มีจริง")
+            return _Problem(f"วันที่ {d} {_MONTH_ABBR[month - 1]} ไม่มีจริง",
+                            reason_en=f"There is no {d} {MONTHS_EN[month - 1]}")
         today, y = now.date(), year
         if y is None:
             # The next such date on or after today; today only while the time is still ahead.
@@ -403,20 +415,23 @@ def _calendar_date(d: int, month: int, year: int | None, wd: int | None) -> _Dat
         try:
             found = date(y, month, d)
         except ValueError:
-            return _Problem(f"วันที่ {d} {_MONTH_ABBR[month - 1]} {y + 543} ไม่มีจริง")
+            return _Problem(f"วันที่ {d} {_MONTH_ABBR[month - 1]} {y + 543} ไม่มีจริง",
+                            reason_en=f"There is no {d} {MONTHS_EN[month - 1]} {y}")
         if wd is not None and found.weekday() != wd:
             return _Problem(
                 f"{d} {_MONTH_ABBR[month - 1]} {y + 543} เป็น{_WEEKDAY_NAMES[found.weekday()]}"
                 f" ไม่ใช่{_WEEKDAY_NAMES[wd]}",
                 (found,),
+                reason_en=f"{d} {MONTHS_EN[month - 1]} {y} is a {WEEKDAYS_EN[found.weekday()]}, "
+                          f"not a {WEEKDAYS_EN[wd]}",
             )
         return found
 
     return resolve
 
 
-def _problem(reason: str, dates: tuple[date, ...] = ()) -> _DateResolver:
-    return lambda now, t: _Problem(reason, dates)
+def _problem(reason: str, dates: tuple[date, ...] = (), reason_en: str = "") -> _DateResolver:
+    return lambda now, t: _Problem(reason, dates, reason_en)
 
 
 def _date_hit(m: re.Match[str], end: int, resolve: _DateResolver, text_end: int | None = None) -> _Hit:
@@ -450,7 +465,8 @@ def _day_month(
         else:
             year = _year(m.group("y"), prefer_be=prefer_be, today=today, era=m.group("era"), thai_month=thai_month)
             if year is None:
-                return _date_hit(m, end, _problem(f"ไม่แน่ใจว่าปี {m.group('y')} คือปีไหน"))
+                return _date_hit(m, end, _problem(f"ไม่แน่ใจว่าปี {m.group('y')} คือปีไหน",
+                                                     reason_en=f"Not sure which year {m.group('y')} is"))
     return _date_hit(m, end, _calendar_date(d, month, year, wd))
 
 
@@ -483,7 +499,8 @@ def _numeric(m: re.Match[str], today: date) -> _Hit | None:
     if m.group("y"):
         year = _year(m.group("y"), prefer_be=True, today=today)
         if year is None:
-            return _date_hit(m, m.end(), _problem(f"ไม่แน่ใจว่าปี {m.group('y')} คือปีไหน"))
+            return _date_hit(m, m.end(), _problem(f"ไม่แน่ใจว่าปี {m.group('y')} คือปีไหน",
+                                                     reason_en=f"Not sure which year {m.group('y')} is"))
     return _date_hit(m, m.end(), _calendar_date(d, mo, year, wd))
 
 
@@ -530,7 +547,7 @@ def _day_only(m: re.Match[str], s: str, today: date) -> _Hit | None:
                     if len(found) == 2:
                         break
             y, mo = (y + 1, 1) if mo == 12 else (y, mo + 1)
-        return _Problem("ไม่แน่ใจว่าเดือนไหน", tuple(found))
+        return _Problem("ไม่แน่ใจว่าเดือนไหน", tuple(found), "Not sure which month")
 
     return _date_hit(m, m.end(), resolve)
 
@@ -609,9 +626,9 @@ def _week(m: re.Match[str], s: str, today: date) -> _Hit | None:
     monday = today - timedelta(days=today.weekday())
     if m.group("next") or m.group("en_next"):
         days = tuple(monday + timedelta(days=7 + i) for i in range(7))
-        return _date_hit(m, m.end(), _problem("สัปดาห์หน้าวันไหน", days))
+        return _date_hit(m, m.end(), _problem("สัปดาห์หน้าวันไหน", days, "Which day next week?"))
     days = tuple(monday + timedelta(days=i) for i in range(today.weekday(), 7))
-    return _date_hit(m, m.end(), _problem("สัปดาห์นี้วันไหน", days))
+    return _date_hit(m, m.end(), _problem("สัปดาห์นี้วันไหน", days, "Which day this week?"))
 
 
 @_pattern(rf"(?<![a-z])(?:(?P<nx>next|this)\s+)?(?P<wd>{_WD_EN})")
@@ -688,14 +705,14 @@ def _read_date(hits: list[_Hit], now: datetime, t: time | None) -> date | _Probl
         if isinstance(r, _Problem):
             return r
     days = sorted(set(read))
-    return days[0] if len(days) == 1 else _Problem("ระบุวันที่มากกว่าหนึ่งวัน", tuple(days))
+    return days[0] if len(days) == 1 else _Problem("ระบุวันที่มากกว่าหนึ่งวัน", tuple(days), "More than one date was given")
 
 
-def _read_time(hits: list[_Hit], hint: str | None, said: str) -> tuple[tuple[time, ...], str | None]:
-    """(readings, reason): one reading and no reason when the time is clear."""
+def _read_time(hits: list[_Hit], hint: str | None, said: str) -> tuple[tuple[time, ...], _Problem | None]:
+    """(readings, problem): one reading and no problem when the time is clear."""
     for h in hits:
         if isinstance(h.value, _Problem):
-            return (), h.value.reason
+            return (), h.value
     readings = [h.value for h in hits]
     times = tuple(dict.fromkeys(t for r in readings for t in r))  # type: ignore[union-attr]
     if len(times) > 1 and hint:  # `เย็นนี้ 6 โมง`
@@ -704,8 +721,9 @@ def _read_time(hits: list[_Hit], hint: str | None, said: str) -> tuple[tuple[tim
     if len(times) <= 1:
         return times, None
     if len(set(readings)) > 1:
-        return times, "ระบุเวลามากกว่าหนึ่งเวลา"
-    return times, f"ไม่แน่ใจว่า {said} คือ " + " หรือ ".join(map(format_thai_time, times))
+        return times, _Problem("ระบุเวลามากกว่าหนึ่งเวลา", reason_en="More than one time was given")
+    return times, _Problem(f"ไม่แน่ใจว่า {said} คือ " + " หรือ ".join(map(format_thai_time, times)),
+                           reason_en=f"Not sure whether {said} is " + " or ".join(f"{t:%H:%M}" for t in times))
 
 
 def parse_when(
@@ -736,14 +754,16 @@ def parse_when(
         day = _read_date(date_hits, now, times[0] if times else None)
     if isinstance(day, _Problem):
         return Unclear(day.reason, [_at(d, t, tz) for d in day.dates for t in times or (None,)],
-                       has_time=bool(times)), rest
+                       has_time=bool(times), reason_en=day.reason_en), rest
     if time_reason:
-        return Unclear(time_reason, [_at(day, t, tz) for t in times]), rest
+        return Unclear(time_reason.reason, [_at(day, t, tz) for t in times], reason_en=time_reason.reason_en), rest
     if times:
         return When(_at(day, times[0], tz), date_text, time_text, True), rest
     if need_time:
         # The date is known: candidates[0] carries it so the caller can ask for the time only.
-        return Unclear(f"ยังไม่ได้บอกเวลา: {format_thai_date(day)} กี่โมง", [_at(day, None, tz)], has_time=False), rest
+        return Unclear(f"ยังไม่ได้บอกเวลา: {format_thai_date(day)} กี่โมง", [_at(day, None, tz)], has_time=False,
+                       reason_en=f"No time given: what time on {WEEKDAYS_EN[day.weekday()]} {day.day} "
+                                 f"{MONTHS_EN[day.month - 1]} {day.year}?"), rest
     return When(_at(day, None, tz), date_text, None, False), rest
 
 
@@ -755,7 +775,7 @@ def parse_date(text: str, now: datetime, tz: ZoneInfo = BANGKOK) -> date | Uncle
         return None
     day = _read_date(date_hits, now, None)
     if isinstance(day, _Problem):
-        return Unclear(day.reason, [_at(d, None, tz) for d in day.dates])
+        return Unclear(day.reason, [_at(d, None, tz) for d in day.dates], reason_en=day.reason_en)
     return day
 
 
