@@ -13,7 +13,6 @@ from handlers.commands.answers import _COUNT_TAIL, _POLITE_MID, _SUBJECT, _THIS_
 from handlers.commands.parse import parse_command
 
 
-
 @dataclass(frozen=True)
 class UnclearAnswer:
     """`น่าจะไปครับ แต่ยังไม่แน่`, `ไปมั้ง`: sounds like an answer, but which? (asked with buttons)"""

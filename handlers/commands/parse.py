@@ -6,17 +6,17 @@ import re
 
 from handlers.commands.types import Command, Help
 from handlers.commands.normalise import _clean, _ONE_FOR_ONE
-from handlers.commands.pieces import _FLAGS, _Msg, _NOT
+from handlers.commands.pieces import _Msg, _NOT
 from handlers.commands.people import _appoint, _check_in, _claim, _link, _real_name, _simple, _unlink
 from handlers.commands.meetings import _agenda, _cancel, _create, _invite, _minutes, _move, _remind, _setting, _summary
 from handlers.commands.notes import _announce, _note, _note_correction
 from handlers.commands.answers import _answer
 
-
-_SLASH_WORD = re.compile(r"/[a-z]", _FLAGS)
+# Tried in this order; the first that reads the message wins (`บันทึกการประชุม` before `บันทึก`,
+# `ยกเลิกผูกกลุ่ม` before `ยกเลิก`, the settings `เตือนส่วนตัว` before `เตือน`).
 _PARSERS = (
-    _simple, _setting, _agenda, _note_correction, _minutes, _note, _announce, _create, _unlink, _cancel, _move, _remind, _invite, _link,
-    _appoint, _claim, _check_in, _real_name, _summary, _answer,
+    _simple, _setting, _agenda, _note_correction, _minutes, _note, _announce, _create, _unlink, _cancel, _move,
+    _remind, _invite, _link, _appoint, _claim, _check_in, _real_name, _summary, _answer,
 )  # fmt: skip
 _MENTION = re.compile(r"\s*@\S+\s+")
 _NEXT_WORD = re.compile(r"\S+\s+")
