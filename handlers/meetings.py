@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
@@ -30,7 +29,6 @@ from models.meetings import (
 from models.network import Chat, FinancialGroup, GroupKind, GroupMatch, groups_in_chat, match_groups
 from models.quota import chat_cost
 from models.tally import MeetingTally, tally
-from thai.digits import ascii_digits
 from thai.when import Recurring, Unclear, When, format_choice, format_choice_date, parse_when
 
 FLOW_CREATE = "meet"
@@ -65,7 +63,7 @@ def _when_text(turn: Turn, when: datetime) -> str:
 def split_title_and_venue(rest: str) -> tuple[str, str | None]:
     """`วัดบางหลวง เรื่อง หารือ...` → ("หารือ...", "วัดบางหลวง"). Without `เรื่อง`, a first phrase
     that names a place (วัด…, มัสยิด…, ที่ …) is the venue and the rest the title."""
-    rest = re.sub(r"\s+", " ", rest).strip()
+    rest = " ".join(rest.split())
     for marker in ("เรื่อง", "หัวข้อ", "about", "topic"):
         if marker in rest:
             before, after = rest.split(marker, 1)
@@ -699,52 +697,26 @@ def _move(turn: Turn, meeting: Meeting, start: datetime) -> None:
 
 # -- a meeting's settings ------------------------------------------------------------------------
 
-SETTING = re.compile(
-    r"^\s*(?P<what>/nudges|เตือนส่วนตัว|/leader-notes|ผู้นำบันทึก|อนุญาตผู้นำบันทึก)\s*#\s*(?P<code>[0-9๐-๙]+)\s*"
-    r"(?P<value>on|off|เปิด|ปิด)\s*$", re.IGNORECASE)
-
-
-
-
-def _code_of(match) -> int:
-    """The meeting code a command pattern matched (Thai digits welcome)."""
-    return int(ascii_digits(match.group("code")))
-
-
-def meeting_setting(turn: Turn):
-    """`เตือนส่วนตัว #12 ปิด` / `/nudges #12 off`; `ผู้นำบันทึก #12 เปิด` / `/leader-notes #12 on`."""
-    return SETTING.match(turn.event.text) if turn.event.text else None
-
-
-def handle_meeting_setting(turn: Turn, match) -> None:
+def handle_meeting_setting(turn: Turn, command) -> None:
     """Per meeting: nudges to leaders who have not answered; notes from leaders too."""
-    meeting = _meeting_to_change(turn, _code_of(match), "move_which")
+    meeting = _meeting_to_change(turn, command.meeting, "move_which")
     if meeting is None:
         return
-    on = match.group("value").lower() in ("on", "เปิด")
-    state = t(turn.lang, "on" if on else "off")
-    if match.group("what").lower() in ("/nudges", "เตือนส่วนตัว"):
-        meeting.nudges = on
+    state = t(turn.lang, "on" if command.on else "off")
+    if command.setting == "nudges":
+        meeting.nudges = command.on
         turn.say(replies.text(t(turn.lang, "nudges_set", code=meeting.code, state=state)))
     else:
-        meeting.leaders_may_note = on
+        meeting.leaders_may_note = command.on
         turn.say(replies.text(t(turn.lang, "leader_notes_set", code=meeting.code, state=state)))
 
 
-AGENDA = re.compile(r"^\s*(?:วาระ|ระเบียบวาระ|/agenda)\s*#\s*(?P<code>[0-9๐-๙]+)\s+(?P<agenda>\S.*)$", re.S)
-
-
-def agenda_command(turn: Turn):
-    """`วาระ #12 <ข้อความ>` / `/agenda #12 <text>` (several lines welcome)."""
-    return AGENDA.match(turn.event.text) if turn.event.text else None
-
-
-def handle_agenda(turn: Turn, match) -> None:
-    """Set a meeting's agenda: it shows on the card and opens the minutes."""
-    meeting = _meeting_to_change(turn, _code_of(match), "move_which")
+def handle_agenda(turn: Turn, command) -> None:
+    """`วาระ #12 <ข้อความ>`: a meeting's agenda; it shows on the card and opens the minutes."""
+    meeting = _meeting_to_change(turn, command.meeting, "move_which")
     if meeting is None:
         return
-    meeting.agenda = match.group("agenda").strip()[:4000]
+    meeting.agenda = command.text[:4000]
     meeting.updated_at = turn.now
     turn.say(replies.text(t(turn.lang, "agenda_set", code=meeting.code)))
 

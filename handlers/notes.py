@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import re
+from datetime import timedelta
 
-from handlers import postbacks, replies
+from handlers import commands, postbacks, replies
 from handlers.meetings import meeting_choices, resolve_meeting
 from handlers.postbacks import Action
 from handlers.texts import date_text, t
@@ -25,7 +25,6 @@ from models.notes import (
 from models.meetings import Meeting
 from models.people import ensure_person
 
-CORRECTION = re.compile(r"^\s*(?:(แก้บันทึก|/edit-note)\s+(?P<text>.+)|(?P<delete>ลบบันทึก|/delete-note))\s*$", re.S)
 CORRECTION_WINDOW_HOURS = 24
 
 
@@ -109,37 +108,30 @@ def handle_file_tap(turn: Turn, fields: dict) -> None:
     turn.say(replies.text(t(turn.lang, "note_filed", n=len(filed), code=meeting.code)))
 
 
-def correction(turn: Turn):
+def handle_correction(turn: Turn, command) -> None:
     """`แก้บันทึก <ข้อความใหม่>` / `ลบบันทึก`: the author's own latest note."""
-    if not turn.event.text:
-        return None
-    match = CORRECTION.match(turn.event.text)
-    return match
-
-
-def handle_correction(turn: Turn, match) -> None:
-    from datetime import timedelta
-
     person = turn.person
     note = latest_note_by(turn.session, person, since=turn.now - timedelta(hours=CORRECTION_WINDOW_HOURS)) \
         if person else None
     if note is None:
         turn.say(replies.text(t(turn.lang, "note_none_to_change")))
         return
-    if match.group("delete"):
+    if isinstance(command, commands.DeleteNote):
         delete_note(turn.session, note, now=turn.now)
         turn.say(replies.text(t(turn.lang, "note_deleted")))
     else:
-        edit_note(turn.session, note, match.group("text"), now=turn.now, tz=turn.settings.timezone)
+        edit_note(turn.session, note, command.text, now=turn.now, tz=turn.settings.timezone)
         turn.say(replies.text(t(turn.lang, "note_edited")))
 
 
 def handle_edited_message(turn: Turn, _) -> None:
-    """LINE's `messageEdited`: when the edited message was a note, the note follows the edit."""
+    """LINE's `messageEdited`: when the edited message was a note, the note follows the edit (the
+    parser reads the edited text: `บันทึก ...` gives the note's text without the keyword)."""
     note = note_by_message(turn.session, turn.event.message_id or "")
     if note is None or turn.person is None or note.author_id != turn.person.id or not turn.event.text:
         return
-    text = re.sub(r"^\s*(บันทึก|/note)\s*", "", turn.event.text)
+    command = turn.command
+    text = command.text if isinstance(command, commands.Note) else turn.event.text
     edit_note(turn.session, note, text, now=turn.now, tz=turn.settings.timezone)
 
 

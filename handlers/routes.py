@@ -82,11 +82,11 @@ router.route(lambda turn: turn.command if isinstance(turn.command, commands.Summ
              and (turn.command.explicit or not turn.event.in_group) else None, "summary")(meetings.handle_summary)
 router.route(said(commands.Cancel), "cancel")(meetings.handle_cancel)
 router.route(said(commands.Move), "move")(meetings.handle_move)
-router.route(meetings.meeting_setting, "meeting_setting")(meetings.handle_meeting_setting)
-router.route(meetings.agenda_command, "agenda")(meetings.handle_agenda)
+router.route(said(commands.MeetingSetting), "meeting_setting")(meetings.handle_meeting_setting)
+router.route(said(commands.Agenda), "agenda")(meetings.handle_agenda)
 router.route(said(commands.Remind), "remind")(reminders.handle_remind)
 router.route(said(commands.Announce), "announce")(announce.handle_announce)
-router.route(notes.correction, "note_correction")(notes.handle_correction)
+router.route(said(commands.EditNote, commands.DeleteNote), "note_correction")(notes.handle_correction)
 router.route(said(commands.Note), "note")(notes.handle_note)
 
 
@@ -114,8 +114,7 @@ def handle_real_name(turn: Turn, command) -> None:
 @router.route(said(commands.Invalid), "invalid")
 def handle_invalid(turn: Turn, command) -> None:
     """A command with arguments we cannot use: say why, change nothing."""
-    turn.say(replies.text(command.reason_en if turn.lang == "en" and getattr(command, "reason_en", None)
-                          else command.reason))
+    turn.say(replies.text(t(turn.lang, command.reason)))
 
 
 @router.route(lambda turn: turn.event.text is not None and meetings.pending_when(turn), "typed_when")

@@ -457,6 +457,52 @@ TEXTS: dict[str, tuple[str, str]] = {
                     "Sorry, that button does not work, so nothing was saved. Please tap one on the latest card."),
     "tap_not_allowed": ("ขออภัยครับ ปุ่มนี้ไม่ใช่ของกลุ่มในห้องนี้ ผมไม่ได้บันทึกอะไรครับ",
                         "Sorry, that button is not for a group in this chat, so nothing was saved."),
+    # -- the parser's reasons (issue 11: parse once): what is wrong with a recognised command -------
+    # (Invalid.reason names one of these; a headcount out of range is "bad_headcount" above.)
+    "invalid_quota": (
+        "โควตาต้องเป็นตัวเลข 1 ถึง 500 คนครับ เช่น เชิญ ต.บางจาก 10",
+        "The quota must be a number from 1 to 500, e.g. /invite Bang Chak 10",
+    ),
+    "invalid_invite_target": (
+        "บอกชื่อกลุ่มหรือตำบลที่จะเชิญด้วยครับ เช่น เชิญ ต.บางจาก 10",
+        "Say which group or sub-district to invite, e.g. /invite Bang Chak 10",
+    ),
+    "invalid_code": ("เลขนัดต้องเป็น # ตามด้วยตัวเลข เช่น #12 ครับ", "A meeting code is # and a number, e.g. #12."),
+    "invalid_codes": ("ระบุได้ทีละนัดครับ เช่น #12", "One meeting at a time, please, e.g. #12."),
+    "invalid_remind": (
+        "บอกเวลาเตือนล่วงหน้าด้วยครับ เช่น เตือน #12 1 วัน 2 ชม. หรือ เตือน #12 ปิด",
+        "Say how long before to remind, e.g. /remind #12 1d 2h, or /remind #12 off",
+    ),
+    "invalid_remind_range": (
+        "เตือนล่วงหน้าได้ตั้งแต่ 1 นาทีถึง 60 วันครับ",
+        "A reminder can be 1 minute to 60 days before the meeting.",
+    ),
+    "invalid_claim_code": ("พิมพ์ ผู้ประสานงาน ตามด้วยรหัสครับ", "Type /coordinator followed by the code."),
+    "invalid_announce_text": (
+        "พิมพ์ ประกาศ ตามด้วยข้อความที่จะประกาศครับ",
+        "Type /announce followed by the message.",
+    ),
+    "invalid_checkin_name": (
+        "พิมพ์ เช็คชื่อ ตามด้วยชื่อและกลุ่มครับ เช่น เช็คชื่อ ยายศรี กองทุนหมู่ 3",
+        "Type /checkin followed by the name and the group, e.g. /checkin Somsri Village 3 fund",
+    ),
+    "invalid_language": ("เลือกภาษาได้ th (ไทย) หรือ en (อังกฤษ) ครับ", "The language can be th or en."),
+    "invalid_setting_nudges": (
+        "พิมพ์ เตือนส่วนตัว ตามด้วยเลขนัดและ เปิด หรือ ปิด ครับ เช่น เตือนส่วนตัว #12 ปิด",
+        "Type /nudges, the meeting code and on or off, e.g. /nudges #12 off",
+    ),
+    "invalid_setting_leader_notes": (
+        "พิมพ์ ผู้นำบันทึก ตามด้วยเลขนัดและ เปิด หรือ ปิด ครับ เช่น ผู้นำบันทึก #12 เปิด",
+        "Type /leader-notes, the meeting code and on or off, e.g. /leader-notes #12 on",
+    ),
+    "invalid_agenda": (
+        "พิมพ์ วาระ ตามด้วยเลขนัดและวาระครับ เช่น วาระ #12 1. เรื่องแจ้งเพื่อทราบ",
+        "Type /agenda, the meeting code and the agenda, e.g. /agenda #12 1. Announcements",
+    ),
+    "invalid_edit_note": (
+        "พิมพ์ แก้บันทึก ตามด้วยข้อความที่ถูกต้องครับ เช่น แก้บันทึก สมาชิกมา 38 คน",
+        "Type /edit-note followed by the corrected note, e.g. /edit-note 38 members came",
+    ),
 }
 
 _WEEKDAYS_EN, _MONTHS_EN = WEEKDAYS_EN, MONTHS_EN

@@ -1,4 +1,4 @@
-"""Reading chat messages as commands (handlers/commands.py).
+"""Reading chat messages as commands (the package handlers/commands/).
 
 The people typing are group leaders, many not young, answering in LINE group chats in Thai;
 coordinators and facilitators type the keyword commands. Most of what is said in a group chat is
@@ -6,13 +6,17 @@ not for the bot, so the chatter cases matter as much as the commands.
 """
 
 import dataclasses
+import pathlib
 import random
+import re
 from datetime import timedelta
 
 import pytest
 
+import handlers.commands
 from handlers.commands import (
     COMMAND_WORDS,
+    Agenda,
     Announce,
     Answer,
     Appoint,
@@ -21,6 +25,8 @@ from handlers.commands import (
     CheckInSelf,
     ClaimCoordinator,
     CreateMeeting,
+    DeleteNote,
+    EditNote,
     ForgetMe,
     Help,
     Invalid,
@@ -28,6 +34,7 @@ from handlers.commands import (
     Language,
     Link,
     ListMeetings,
+    MeetingSetting,
     Minutes,
     Move,
     Note,
@@ -42,6 +49,7 @@ from handlers.commands import (
     read_headcount,
     read_unclear_answer,
 )
+from handlers.texts import TEXTS, t
 
 GOING, NOT_GOING, MAYBE = "going", "not_going", "maybe"
 D, H, M = timedelta(days=1), timedelta(hours=1), timedelta(minutes=1)
@@ -385,6 +393,41 @@ COMMANDS = [
     ("ชื่อจริง @ลุงชม ชม ใจดี", RealName("ชม ใจดี", for_mentioned=True)),
     ("/realname @Chom Chom Jaidee", RealName("Chom Jaidee", for_mentioned=True)),
     ("@meetbot ชื่อจริง สมชาย ใจดี", RealName("สมชาย ใจดี")),
+    # -- a meeting's settings (issue 11: read by the parser, no longer in the handler)
+    ("เตือนส่วนตัว #12 ปิด", MeetingSetting("nudges", False, 12)),
+    ("เตือนส่วนตัว #12 เปิด", MeetingSetting("nudges", True, 12)),
+    ("เตือนส่วนตัว #๑๒ ปิดครับ", MeetingSetting("nudges", False, 12)),
+    ("เตือนส่วนตัว ปิด #12", MeetingSetting("nudges", False, 12)),
+    ("เตือน ส่วนตัว #12 ปิด", MeetingSetting("nudges", False, 12)),
+    ("/nudges #12 off", MeetingSetting("nudges", False, 12)),
+    ("/nudges #12 ON", MeetingSetting("nudges", True, 12)),
+    ("/NUDGES 12 off", Invalid("invalid_setting_nudges")),
+    ("ผู้นำบันทึก #12 เปิด", MeetingSetting("leader_notes", True, 12)),
+    ("อนุญาตผู้นำบันทึก #12 เปิด", MeetingSetting("leader_notes", True, 12)),
+    ("อนุญาตให้ผู้นำบันทึก #12 ปิด ค่ะ", MeetingSetting("leader_notes", False, 12)),
+    ("/leader-notes #12 on", MeetingSetting("leader_notes", True, 12)),
+    ("/leader_notes #3 off", MeetingSetting("leader_notes", False, 3)),
+    ("@meetbot เตือนส่วนตัว #12 ปิด", MeetingSetting("nudges", False, 12)),
+    # -- the agenda, as typed after the code
+    ("วาระ #12 1. เรื่องแจ้งเพื่อทราบ\n2. ปัญหาหนี้ค้างชำระ", Agenda(12, "1. เรื่องแจ้งเพื่อทราบ\n2. ปัญหาหนี้ค้างชำระ")),
+    ("วาระ #12 งบประมาณ ๒๕๖๙", Agenda(12, "งบประมาณ ๒๕๖๙")),
+    ("ระเบียบวาระ #3 เรื่องสืบเนื่อง", Agenda(3, "เรื่องสืบเนื่อง")),
+    ("วาระการประชุม #3: เรื่องสืบเนื่อง", Agenda(3, "เรื่องสืบเนื่อง")),
+    ("วาระ#12 งบประมาณ", Agenda(12, "งบประมาณ")),
+    ("/agenda #12 Budget; debts", Agenda(12, "Budget; debts")),
+    ("วาระ #12 ใครจะรายงานอะไร?", Agenda(12, "ใครจะรายงานอะไร?")),  # with a code, a question is an item
+    # -- correcting one's latest note
+    ("แก้บันทึก สมาชิกมา 38 คน", EditNote("สมาชิกมา 38 คน")),
+    ("แก้บันทึก: มติ ให้กู้ได้ #มติ", EditNote("มติ ให้กู้ได้ #มติ")),
+    ("แก้ไขบันทึก ผู้เข้าร่วม ๓๗ คน", EditNote("ผู้เข้าร่วม ๓๗ คน")),
+    ("แก้บันทึกเป็น ผู้เข้าร่วม 37 คน", EditNote("ผู้เข้าร่วม 37 คน")),
+    ("/edit-note 38 members came", EditNote("38 members came")),
+    ("ลบบันทึก", DeleteNote()),
+    ("ลบบันทึกครับ", DeleteNote()),
+    ("ลบบันทึกล่าสุดด้วย", DeleteNote()),
+    ("ลบบันทึกเมื่อกี้ให้หน่อยค่ะ", DeleteNote()),
+    ("/delete-note", DeleteNote()),
+    ("/deletenote", DeleteNote()),
     # -- a leading mention of the bot
     ("@meetbot ไป 4", going(4)),
     ("@meetbot สรุป #12", Summary(12)),
@@ -486,6 +529,23 @@ CHATTER = [
     "",
     "   ",
     "\n\n",
+    # issue 11: the Thai keywords of the settings, the agenda and corrections are also words
+    "เตือนส่วนตัว",
+    "เตือนส่วนตัวด้วยนะ",
+    "ผู้นำบันทึก ไว้แล้ว",
+    "ผู้นำบันทึกไว้แล้ว",
+    "ผู้นำบันทึก #12 หรือยัง",
+    "เตือนส่วนตัว #12 ปิดไหม",
+    "วาระ",
+    "วาระการประชุมมีอะไรบ้าง",
+    "วาระ ประชุมวันนี้",
+    "วาระแห่งชาติ",
+    "แก้บันทึก",
+    "แก้บันทึกยังไง",
+    "แก้บันทึกให้หน่อยได้ไหม",
+    "ลบบันทึก?",
+    "ลบบันทึกยังไง",
+    "ลบบันทึกทั้งหมดของเดือนที่แล้ว",
 ]
 
 # Recognised commands with bad arguments: Invalid with a Thai and an English reason.
@@ -521,6 +581,22 @@ INVALID = [
     "เช็คชื่อ",
     "ไป 99999999999999999999",
     "สรุป #123456789012",
+    # issue 11
+    "/nudges",
+    "/nudges #12",
+    "/nudges on",
+    "เตือนส่วนตัว #12",
+    "เตือนส่วนตัว ปิด",
+    "เตือนส่วนตัว #12 #13 ปิด",
+    "ผู้นำบันทึก #12 อาจจะ",
+    "/leader-notes #12 maybe",
+    "เตือนส่วนตัว #99999999999999999999 ปิด",
+    "วาระ #12",
+    "วาระ #99999999999999999999 งบประมาณ",
+    "/agenda",
+    "/agenda budget",
+    "/edit-note",
+    "/editnote   ",
 ]
 
 
@@ -538,12 +614,26 @@ def test_stays_silent_for_chatter(text):
 def test_bad_arguments_are_invalid_with_a_polite_reason(text):
     found = parse_command(text)
     assert isinstance(found, Invalid), found
-    assert "ครับ" in found.reason  # polite Thai, as the bot speaks
-    assert found.reason_en and found.reason_en.isascii()
+    assert "ครับ" in t("th", found.reason)  # polite Thai, as the bot speaks
+    assert t("en", found.reason) and t("en", found.reason).isascii()
 
 
 def test_headcount_reason_is_the_one_the_bot_shows():
-    assert parse_command("ไป 0") == Invalid("จำนวนคนต้องเป็น 1 ถึง 500 ครับ", "The number of people must be 1 to 500.")
+    assert parse_command("ไป 0") == Invalid("bad_headcount")
+    assert t("th", "bad_headcount") == "จำนวนคนต้องเป็น 1 ถึง 500 ครับ"
+    assert t("en", "bad_headcount") == "The number of people must be 1 to 500."
+
+
+def test_every_reason_the_parser_gives_is_in_the_catalogue_in_both_languages():
+    # The reasons live in handlers/texts.py (one catalogue); the parser names them by key.
+    package = pathlib.Path(handlers.commands.__file__).parent
+    keys = set(re.findall(r'Invalid\(f?"([a-z_{}]+)"\)', "".join(p.read_text() for p in package.glob("*.py"))))
+    keys = {k.replace("{which}", which) for k in keys for which in ("nudges", "leader_notes")}
+    assert len(keys) >= 14
+    for key in keys:
+        assert key in TEXTS, key
+        thai, english = TEXTS[key]
+        assert "ครับ" in thai and english.isascii(), key
 
 
 # -- properties over the cases above
@@ -551,7 +641,7 @@ def test_headcount_reason_is_the_one_the_bot_shows():
 
 def _structured(cmd) -> bool:
     """Commands whose fields are parsed values, not text kept as typed."""
-    return not isinstance(cmd, (Announce, Note, Invalid, Appoint, Move)) and not (
+    return not isinstance(cmd, (Announce, Note, Invalid, Appoint, Move, Agenda, EditNote)) and not (
         isinstance(cmd, CreateMeeting) and cmd.text
     )
 
@@ -582,7 +672,9 @@ def test_a_leading_mention_is_skipped_only_before_a_command():
 def test_every_help_keyword_and_its_alias_parse_to_the_same_kind_of_command():
     arguments = {"/link": "", "/coordinator": " ABC1", "/invite": " ต.บางจาก 10", "/leader": " @x",
                  "/facilitator": " @x", "/coordinator-add": " @x", "/announce": " ประชุม 9 โมง",
-                 "/note": " #มติ", "/checkin": " ยายศรี กองทุนหมู่ 3", "/meet": " 15 ส.ค. 9 โมง"}
+                 "/note": " #มติ", "/checkin": " ยายศรี กองทุนหมู่ 3", "/meet": " 15 ส.ค. 9 โมง",
+                 "/nudges": " #12 ปิด", "/leader-notes": " #12 on", "/agenda": " #12 งบประมาณ",
+                 "/edit-note": " สมาชิกมา 38 คน"}
     for thai, english in COMMAND_WORDS.items():
         args = arguments.get(english, "")
         th, en = parse_command(thai + args), parse_command(english + args)
@@ -628,10 +720,12 @@ _ALPHABET = (
     + ["👍", "🙏", "😊", "\ufe0f", "\u200d"]
     + ["ไป", "มา", "ไม่", "คน", "ครับ", "ค่ะ", "นะ", "นัด", "เชิญ", "สรุป", "บันทึก", "เตือน", "#12", "555",
        "ยกเลิก", "เลื่อน", "ประกาศ", "ตั้ง", "ผู้นำ", "คุณอำนวย", "เช็คชื่อ", "มาแล้ว", "หมู่", "กลุ่ม", "วัน",
-       "ชม.", "/invite", "/remind", "/note", "/move", "yes", "no", "maybe", "@meetbot "]
+       "ชม.", "/invite", "/remind", "/note", "/move", "yes", "no", "maybe", "@meetbot ", "วาระ", "แก้บันทึก",
+       "ลบบันทึก", "เตือนส่วนตัว", "ผู้นำบันทึก", "/nudges", "/agenda", "ปิด", "on"]
 )
 _KINDS = (Help, Link, Unlink, ClaimCoordinator, CreateMeeting, ListMeetings, Invite, Answer, Summary, Cancel, Move,
-          Language, Appoint, Remind, Announce, Note, Minutes, CheckInSelf, CheckInOther, ForgetMe, Invalid)
+          Language, Appoint, Remind, Announce, Note, Minutes, CheckInSelf, CheckInOther, ForgetMe, RealName,
+          MeetingSetting, Agenda, EditNote, DeleteNote, Invalid)
 
 
 def test_no_input_crashes():
@@ -666,6 +760,9 @@ LONG_LINES = {
     "stretched": "ไป" + "ป" * 5000,
     "note": "บันทึก " + "#มติ " * 1000,
     "check-in": "เช็คชื่อ " + "นาย " * 1200,
+    "agenda": "วาระ #12 " + "งบประมาณ " * 1000,
+    "setting": "เตือนส่วนตัว " + "#12 " * 1200 + "ปิด",
+    "edit-note": "แก้บันทึก " + "#มติ " * 1000,
     "random": "".join(random.Random(7).choice(_ALPHABET) for _ in range(5000)),
 }
 
@@ -675,7 +772,7 @@ def test_a_long_line_is_read_without_error(kind):
     """Pathological lines give a command or nothing, never an error; how fast is measured in
     benchmarks/rendering.py against a baseline (a wall clock in a unit test only measures the machine)."""
     result = parse_command(LONG_LINES[kind])
-    assert result is None or type(result).__module__ == "handlers.commands"
+    assert result is None or isinstance(result, _KINDS)
 
 
 # -- answers only in context (issue 9): the handlers decide whether the context is there
