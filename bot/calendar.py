@@ -50,7 +50,7 @@ def calendar_url(public_base_url: str | None, secret: str | None, group_id: int)
 def group_calendar(group_id: int, token: str):
     from models.meetings import Invitation, Meeting
     from models.network import FinancialGroup
-    from models.papers import meeting_ics
+    from exports.ical import meeting_ics
 
     services = current_app.extensions["meetbot"]
     if not token_is_valid(services.settings.line_channel_secret, group_id, token):

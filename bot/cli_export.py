@@ -60,7 +60,7 @@ def export() -> None:
 def export_minutes(ctx: Context, code: str, fmt: str, output: Path | None) -> None:
     """The minutes (รายงานการประชุม) of a meeting: Markdown, or HTML with the photos (CODE: 12 or #12)."""
     from models.minutes import minutes_data
-    from models.papers import minutes_html, minutes_markdown
+    from exports.minutes import minutes_html, minutes_markdown
 
     tz = ctx.settings.timezone
     with _session(ctx, write=False) as session:
@@ -77,7 +77,9 @@ def export_minutes(ctx: Context, code: str, fmt: str, output: Path | None) -> No
 @pass_ctx
 def export_attendance(ctx: Context, code: str, fmt: str, output: Path | None) -> None:
     """The sign-in sheet per group: who answered, who checked in, and a column to sign."""
-    from models.papers import attendance_csv, attendance_html, attendance_rows, attendance_xlsx
+    from exports.attendance import attendance_csv, attendance_html
+    from exports.attendance_xlsx import attendance_xlsx
+    from models.sign_in import attendance_rows
 
     tz = ctx.settings.timezone
     with _session(ctx, write=False) as session:
@@ -103,7 +105,8 @@ def export_attendance(ctx: Context, code: str, fmt: str, output: Path | None) ->
 def export_roll(ctx: Context, date_from: str | None, date_to: str | None, month: str | None, fmt: str,
                 output: Path | None) -> None:
     """Who attended which meetings in a period (for travel allowances): per person, every meeting."""
-    from models.papers import roll_csv, roll_html, roll_rows
+    from exports.roll import roll_csv, roll_html
+    from models.sign_in import roll_rows
 
     if month is not None:
         if date_from or date_to:
@@ -133,7 +136,7 @@ def export_roll(ctx: Context, date_from: str | None, date_to: str | None, month:
 @pass_ctx
 def export_ics(ctx: Context, codes: tuple[str, ...], output: Path | None, calendar_name: str | None) -> None:
     """Meetings as an iCalendar file (.ics) to import into a phone's or Google calendar."""
-    from models.papers import meeting_ics
+    from exports.ical import meeting_ics
 
     tz = ctx.settings.timezone
     with _session(ctx, write=False) as session:

@@ -10,7 +10,7 @@ Two dangers, one function each:
   (or their full-width forms `＝＋－＠`, or any of these after leading spaces) is run as a formula
   by Excel and LibreOffice when a CSV or XLSX is opened (CSV injection, OWASP). `spreadsheet_cell`
   neutralises such a cell the way OWASP advises: a leading `'`, the text otherwise intact. Every
-  CSV and XLSX export writes its cells through it (models/papers.py); the XLSX writer also stores
+  CSV and XLSX export writes its cells through it (exports/spreadsheet.py); the XLSX writer also stores
   them as strings, never formulas.
 """
 

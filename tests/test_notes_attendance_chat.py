@@ -14,7 +14,8 @@ from models.attendance import Attendance, attended_counts
 from models.meetings import Meeting, cancel_meeting, create_meeting, invite
 from models.network import Chat, FinancialGroup, SubDistrict, link_chat
 from models.notes import Note
-from models.papers import OTHERS, attendance_rows, roll_rows
+from models.paper_words import OTHERS
+from models.sign_in import attendance_rows, roll_rows
 from models.people import Person, Role, ensure_person, grant
 from tests import network
 from tests.linechat import postback_actions

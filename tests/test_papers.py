@@ -1,4 +1,4 @@
-"""The papers made from meetings (models/papers.py), the minutes command (handlers/minutes.py) and
+"""The papers made from meetings (exports/, models/sign_in.py), the minutes command (handlers/minutes.py) and
 `meetbot export …` (bot/cli_export.py), on a real meeting: 200 people in 20 groups of two
 sub-districts, answers, check-ins (by proxy too), notes with tags, an action item, photos and a
 leader who asked to be forgotten."""
@@ -31,21 +31,14 @@ from models.meetings import (
 from models.minutes import minutes_data
 from models.network import Chat, FinancialGroup, GroupKind, SubDistrict, Village
 from models.notes import NotePhoto, add_note
-from models.papers import (
-    ATTENDANCE_COLUMNS,
-    BOM,
-    attendance_csv,
-    attendance_html,
-    attendance_rows,
-    attendance_xlsx,
-    meeting_ics,
-    minutes_html,
-    minutes_markdown,
-    minutes_messages,
-    roll_csv,
-    roll_html,
-    roll_rows,
-)
+from exports.attendance import ATTENDANCE_COLUMNS, attendance_csv, attendance_html
+from exports.attendance_xlsx import attendance_xlsx
+from exports.ical import meeting_ics
+from exports.minutes import minutes_html, minutes_markdown
+from exports.roll import roll_csv, roll_html
+from exports.spreadsheet import BOM
+from handlers.minutes import minutes_messages
+from models.sign_in import attendance_rows, roll_rows
 from models.people import Duty, Person, Role, forget, grant
 
 TZ = ZoneInfo("Asia/Bangkok")

@@ -1,4 +1,4 @@
-"""Hostile text on every paper (models/papers.py, `meetbot export …`, the calendar feed, the minutes
+"""Hostile text on every paper (exports/, `meetbot export …`, the calendar feed, the minutes
 in LINE): names, group names, titles, venues, agendas and notes that look like spreadsheet formulas,
 HTML, Markdown, or carry bidirectional controls, come out as the text people typed and nothing
 more. Also the papers' numbering (ครั้งที่ 1/2570) and the LINE name beside the real name."""
@@ -19,19 +19,13 @@ from models.meetings import Response, cancel_meeting, create_meeting, get_meetin
 from models.minutes import minutes_data
 from models.network import Chat, FinancialGroup, GroupKind, SubDistrict, Village
 from models.notes import add_note
-from models.papers import (
-    attendance_csv,
-    attendance_html,
-    attendance_rows,
-    attendance_xlsx,
-    meeting_ics,
-    minutes_html,
-    minutes_markdown,
-    minutes_messages,
-    roll_csv,
-    roll_html,
-    roll_rows,
-)
+from exports.attendance import attendance_csv, attendance_html
+from exports.attendance_xlsx import attendance_xlsx
+from exports.ical import meeting_ics
+from exports.minutes import minutes_html, minutes_markdown
+from exports.roll import roll_csv, roll_html
+from handlers.minutes import minutes_messages
+from models.sign_in import attendance_rows, roll_rows
 from models.people import Duty, Person, Role, grant
 from tests.conftest import TEST_SECRET
 

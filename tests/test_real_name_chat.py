@@ -13,7 +13,8 @@ from handlers.postbacks import Action, encode
 from models.attendance import Method, check_in
 from models.meetings import create_meeting, get_meeting, invite
 from models.network import FinancialGroup
-from models.papers import attendance_csv, attendance_rows
+from exports.attendance import attendance_csv
+from models.sign_in import attendance_rows
 from models.people import Person, ensure_person
 from scheduler.jobs import refresh_profiles
 from tests import network
