@@ -24,6 +24,7 @@ from handlers.commands.types import (
 )
 from handlers.commands.normalise import _ONE_FOR_ONE, _SPACE_CHARS, _trim_free_text
 from handlers.commands.pieces import (
+    _meeting_code,
     _CODE,
     _code_only,
     _codes,
@@ -34,7 +35,6 @@ from handlers.commands.pieces import (
     _Msg,
     _NOT,
     _number,
-    _one_code,
     _WORD_NUMBER,
 )
 
@@ -129,9 +129,7 @@ def _move(m: _Msg) -> Command | None:
     _, found, bad = _codes(args)
     if not slash and (_is_question(m, args) or (not found and args.strip() and not _DATE_LIKE.search(args))):
         return None  # `เลื่อนนัดไปก่อน`, `เลื่อนนัดอีกแล้วเหรอ`
-    if bad:
-        return Invalid("invalid_code")
-    meeting = _one_code(found)
+    meeting = _meeting_code(found, bad)
     if isinstance(meeting, Invalid):
         return meeting
     rest = _cut(m, k.group(0)) if args.strip() else ""
@@ -192,9 +190,7 @@ def _remind(m: _Msg) -> Command | None:
     rest, found, bad = _codes(args)
     if not slash and _is_question(m, args):
         return None
-    if bad:
-        return Invalid("invalid_code")
-    meeting = _one_code(found)
+    meeting = _meeting_code(found, bad)
     if isinstance(meeting, Invalid):
         return meeting
     if not rest:
@@ -244,9 +240,7 @@ def _invite(m: _Msg) -> Command | None:
     rest = " ".join(rest.split())
     if not slash and (not rest or _is_question(m, args)):
         return None  # `เชิญ`, `เชิญครับ`: "please, go ahead"
-    if bad:
-        return Invalid("invalid_code")
-    meeting = _one_code(found)
+    meeting = _meeting_code(found, bad)
     if isinstance(meeting, Invalid):
         return meeting
     quota = None
@@ -291,9 +285,7 @@ def _setting(m: _Msg) -> Command | None:
     if not slash and (_is_question(m, args) or not (found or bad or value)):
         return None  # `ผู้นำบันทึก ไว้แล้ว`: talk about a leader's notes
     which = "nudges" if k.group("nudges") else "leader_notes"
-    if bad:
-        return Invalid("invalid_code")
-    meeting = _one_code(found)
+    meeting = _meeting_code(found, bad)
     if isinstance(meeting, Invalid):
         return meeting
     if meeting is None or value is None:

@@ -21,7 +21,7 @@ from handlers.commands.types import (
     Unlink,
 )
 from handlers.commands.normalise import _ONE_FOR_ONE, _TAIL_PUNCT, _trim_free_text
-from handlers.commands.pieces import _codes, _cut, _FLAGS, _is_question, _Msg, _one_code
+from handlers.commands.pieces import _codes, _meeting_code, _cut, _FLAGS, _is_question, _Msg
 
 
 _HELP = re.compile(
@@ -216,7 +216,7 @@ def _check_in(m: _Msg) -> Command | None:
     if _HERE.fullmatch(rest):
         if m.asked:
             return None  # `มาแล้ว?`: asking whether someone is here
-        meeting = Invalid("invalid_code") if bad else _one_code(found)
+        meeting = _meeting_code(found, bad)
         return meeting if isinstance(meeting, Invalid) else CheckInSelf(meeting)
     k = _CHECKIN.match(m.clean)
     if not k:
@@ -225,9 +225,7 @@ def _check_in(m: _Msg) -> Command | None:
     rest, found, bad = _codes(args)
     if not slash and _is_question(m, args):
         return None
-    if bad:
-        return Invalid("invalid_code")
-    meeting = _one_code(found)
+    meeting = _meeting_code(found, bad)
     if isinstance(meeting, Invalid):
         return meeting
     if not rest:

@@ -41,6 +41,11 @@ def _codes(s: str) -> tuple[str, list[int], bool]:
     return rest, found, "#" in rest
 
 
+def _meeting_code(found: list[int], bad: bool) -> int | None | Invalid:
+    """The one meeting a command names by `#12` (None: none), or why it cannot be read."""
+    return Invalid("invalid_code") if bad else _one_code(found)
+
+
 def _one_code(found: list[int]) -> int | None | Invalid:
     if not found:
         return None
